@@ -1,0 +1,15 @@
+from bookings.models.bookings import Booking, BookingEvent, BookingItem
+from bookings.models.catalog import Item
+from bookings.models.programs import Program, ProgramParticipant
+from bookings.models.venues import Space, Venue
+
+__all__ = [
+    "Booking",
+    "BookingEvent",
+    "BookingItem",
+    "Item",
+    "Program",
+    "ProgramParticipant",
+    "Space",
+    "Venue",
+]

@@ -1,0 +1,178 @@
+import secrets
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import VendorProfile
+from bookings.choices import BookingItemStatus, BookingStatus, BookingType
+from bookings.models.catalog import Item
+from bookings.models.venues import Space, Venue
+
+# A booking in one of these states holds its slot; rejected and cancelled ones free it.
+SLOT_HOLDING_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.COMPLETED)
+
+
+def new_booking_reference() -> str:
+    return f"BK-{secrets.token_hex(5).upper()}"
+
+
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def holding_slot(self) -> "BookingQuerySet":
+        return self.filter(status__in=SLOT_HOLDING_STATUSES)
+
+    def overlapping(self, space: Space, start: datetime, end: datetime) -> "BookingQuerySet":
+        """Bookings of `space` that share any instant with [start, end) and hold their slot."""
+        return self.holding_slot().filter(
+            space=space, start_datetime__lt=end, end_datetime__gt=start
+        )
+
+
+class Booking(models.Model):
+    """A customer's reservation of a space for a time window, with its add-on items."""
+
+    booking_reference = models.CharField(
+        max_length=32, unique=True, default=new_booking_reference, editable=False
+    )
+    series_reference = models.CharField(max_length=32, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="bookings")
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="bookings")
+    start_datetime = models.DateTimeField()
+    end_datetime = models.DateTimeField()
+    attendees = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=32, choices=BookingStatus.choices, default=BookingStatus.PENDING
+    )
+    booking_type = models.CharField(
+        max_length=20, choices=BookingType.choices, default=BookingType.ONE_DAY
+    )
+    event_type = models.CharField(max_length=100, blank=True)
+    total_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    advance_amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Due in advance: the space's advance percentage of the total, at booking time.",
+    )
+    paid_amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Received so far (recorded by staff).",
+    )
+    customer_note = models.TextField(blank=True)
+    admin_note = models.TextField(blank=True)
+    is_admin_booking = models.BooleanField(default=False)
+    banner_image_url = models.CharField(max_length=500, blank=True)
+    stage_banner_url = models.CharField(max_length=500, blank=True)
+    # NULL, not "": keyless bookings must not collide in the (user, key) unique index.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=128, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        db_table = "bookings"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="bookings_user_created_idx"),
+            models.Index(fields=["created_at"], name="bookings_created_idx"),
+            models.Index(fields=["status", "created_at"], name="bookings_status_created_idx"),
+            models.Index(fields=["status", "start_datetime"], name="bookings_status_start_idx"),
+            models.Index(fields=["start_datetime"], name="bookings_start_idx"),
+            models.Index(fields=["space", "end_datetime"], name="bookings_space_end_idx"),
+            models.Index(fields=["booking_type", "start_datetime"], name="bookings_type_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_datetime__gt=models.F("start_datetime")),
+                name="bookings_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_amount__gte=0), name="bookings_total_non_negative"
+            ),
+            # NULL keys are distinct on MariaDB and PostgreSQL, so keyless bookings never clash.
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"], name="bookings_user_idempotency_key_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.booking_reference
+
+    @property
+    def balance_due(self) -> Decimal:
+        return max(self.total_amount - self.paid_amount, Decimal("0"))
+
+
+class BookingItem(models.Model):
+    """One catalog add-on on a booking, priced when the booking was made."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="booking_items")
+    vendor = models.ForeignKey(
+        VendorProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="booking_items",
+    )
+    quantity = models.PositiveIntegerField(default=1)
+    hours_used = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    total_price = models.DecimalField(max_digits=12, decimal_places=2)
+    event_date = models.DateField()
+    booking_status = models.CharField(
+        max_length=32, choices=BookingItemStatus.choices, default=BookingItemStatus.PENDING
+    )
+    is_supplied = models.BooleanField(default=False)
+    payment_settled = models.BooleanField(default=False)
+    payment_settled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "booking_items"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["event_date"], name="booking_items_event_date_idx"),
+            models.Index(fields=["vendor", "event_date"], name="booking_items_vendor_date_idx"),
+            models.Index(
+                fields=["payment_settled", "event_date"], name="booking_items_settled_date_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="booking_items_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x item {self.item_id}"
+
+
+class BookingEvent(models.Model):
+    """Audit trail: who moved a booking from one status to another, and why."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    from_status = models.CharField(max_length=32, blank=True)
+    to_status = models.CharField(max_length=32)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "booking_events"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"

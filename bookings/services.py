@@ -1,0 +1,236 @@
+"""Booking workflows: create without double-booking, and move through the status lifecycle."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from accounts.models import User
+from bookings import pricing
+from bookings.choices import BookingItemStatus, BookingStatus, BookingType
+from bookings.exceptions import BookingConflict, InvalidTransition, SlotUnavailable
+from bookings.models import Booking, BookingEvent, BookingItem, Item, Space
+
+
+@dataclass(frozen=True)
+class ItemRequest:
+    """One add-on line as the customer asked for it (prices come from the catalog)."""
+
+    item_id: int
+    quantity: int = 1
+    hours_used: Decimal | None = None
+
+
+# action -> (statuses it may start from, status it ends in)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "approve": (frozenset({BookingStatus.PENDING}), BookingStatus.APPROVED),
+    "reject": (frozenset({BookingStatus.PENDING}), BookingStatus.REJECTED),
+    "cancel": (
+        frozenset({BookingStatus.PENDING, BookingStatus.APPROVED}),
+        BookingStatus.CANCELLED,
+    ),
+    "complete": (frozenset({BookingStatus.APPROVED}), BookingStatus.COMPLETED),
+}
+
+
+def _validate_window(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise ValidationError({"end_datetime": ["Must be after start_datetime."]})
+    if start <= timezone.now():
+        raise ValidationError({"start_datetime": ["Must be in the future."]})
+    max_hours = settings.BOOKING_MAX_HOURS
+    if end - start > timedelta(hours=max_hours):
+        raise ValidationError(
+            {"end_datetime": [f"A booking lasts at most {max_hours} hours; book a series."]}
+        )
+
+
+def _catalog_items(space: Space, requests: list[ItemRequest]) -> dict[int, Item]:
+    """The requested items that can be booked with `space`, in one query."""
+    wanted = {r.item_id for r in requests}
+    items = Item.objects.filter(pk__in=wanted, available=True).filter(
+        Q(space=space) | Q(space__isnull=True)
+    )
+    found = {item.pk: item for item in items}
+    missing = sorted(wanted - found.keys())
+    if missing:
+        raise ValidationError(
+            {"items": [f"Items not available for this space: {', '.join(map(str, missing))}."]}
+        )
+    return found
+
+
+def _existing_for_key(user: User, idempotency_key: str | None) -> Booking | None:
+    if not idempotency_key:
+        return None
+    return Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
+
+
+def booking_create(
+    *,
+    user: User,
+    space_id: int,
+    start: datetime,
+    end: datetime,
+    items: Iterable[ItemRequest] = (),
+    attendees: int | None = None,
+    event_type: str = "",
+    booking_type: str = BookingType.ONE_DAY,
+    customer_note: str = "",
+    banner_image_url: str = "",
+    stage_banner_url: str = "",
+    idempotency_key: str | None = None,
+) -> tuple[Booking, bool]:
+    """Book `space` for [start, end) with add-ons, priced from the catalog now.
+
+    Returns (booking, created). A retried request with the same idempotency key returns the
+    booking the first one made, with created=False.
+    """
+    existing = _existing_for_key(user, idempotency_key)
+    if existing is not None:
+        return existing, False
+    requests = list(items)
+    _validate_window(start, end)
+    try:
+        with transaction.atomic():
+            # Lock the space row first. Under READ COMMITTED an overlap SELECT FOR UPDATE over
+            # an empty range locks nothing, so two requests for one slot would both see it free;
+            # the space lock makes them take turns (DESIGN.md).
+            space = Space.objects.select_for_update().filter(pk=space_id, active=True).first()
+            if space is None:
+                raise ValidationError({"space_id": ["Unknown or inactive space."]})
+            # A retry that waited for the lock behind its original sees the committed booking.
+            existing = _existing_for_key(user, idempotency_key)
+            if existing is not None:
+                return existing, False
+            if attendees is not None and attendees > space.capacity:
+                raise ValidationError(
+                    {"attendees": [f"This space holds at most {space.capacity} people."]}
+                )
+            clash = Booking.objects.overlapping(space, start, end).order_by("start_datetime")
+            clash = clash.only("booking_reference").first()
+            if clash is not None:
+                raise SlotUnavailable(f"Time slot conflicts with booking {clash}.")
+            booking = _insert_booking(
+                user=user,
+                space=space,
+                start=start,
+                end=end,
+                requests=requests,
+                attendees=attendees,
+                event_type=event_type,
+                booking_type=booking_type,
+                customer_note=customer_note,
+                banner_image_url=banner_image_url,
+                stage_banner_url=stage_banner_url,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # Same key, different space: the two did not share a lock, the unique index decided.
+        existing = _existing_for_key(user, idempotency_key)
+        if existing is None:
+            raise
+        return existing, False
+    return booking, True
+
+
+def _insert_booking(
+    *,
+    user: User,
+    space: Space,
+    start: datetime,
+    end: datetime,
+    requests: list[ItemRequest],
+    idempotency_key: str | None,
+    **fields: object,
+) -> Booking:
+    catalog = _catalog_items(space, requests) if requests else {}
+    event_date = timezone.localdate(start)
+    lines = []
+    for request in requests:
+        item = catalog[request.item_id]
+        total = pricing.item_line_total(
+            unit_price=item.price,
+            quantity=request.quantity,
+            hours_used=request.hours_used,
+            base_hours_included=item.base_hours_included,
+            rate_per_extra_hour=item.rate_per_extra_hour,
+        )
+        lines.append(
+            BookingItem(
+                item=item,
+                vendor_id=item.vendor_id,
+                quantity=request.quantity,
+                hours_used=request.hours_used,
+                unit_price=item.price,
+                total_price=pricing.money(total),
+                event_date=event_date,
+            )
+        )
+    hours = pricing.booked_hours(start, end)
+    total = pricing.money(
+        pricing.space_charge(space.price_per_hour, hours) + sum(line.total_price for line in lines)
+    )
+    booking = Booking.objects.create(
+        user=user,
+        venue_id=space.venue_id,
+        space=space,
+        start_datetime=start,
+        end_datetime=end,
+        total_amount=total,
+        advance_amount=pricing.money(
+            pricing.percentage_of(total, space.advance_payment_percentage)
+        ),
+        idempotency_key=idempotency_key or None,
+        **fields,
+    )
+    for line in lines:
+        line.booking = booking
+    BookingItem.objects.bulk_create(lines)
+    BookingEvent.objects.create(booking=booking, actor=user, to_status=booking.status)
+    return booking
+
+
+def booking_transition(*, booking: Booking, action: str, actor: User, note: str = "") -> Booking:
+    """Move `booking` along the lifecycle; 409 when its current status does not allow it."""
+    allowed_from, to_status = TRANSITIONS[action]
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status not in allowed_from:
+            raise InvalidTransition(
+                f"Cannot {action} a booking that is {locked.status}; allowed only from "
+                f"{', '.join(sorted(allowed_from))}."
+            )
+        from_status = locked.status
+        locked.status = to_status
+        update_fields = ["status", "updated_at"]
+        if note and action in ("approve", "reject"):
+            locked.admin_note = note
+            update_fields.append("admin_note")
+        locked.save(update_fields=update_fields)
+        if to_status == BookingStatus.CANCELLED:
+            locked.items.update(
+                booking_status=BookingItemStatus.CANCELLED, updated_at=timezone.now()
+            )
+        BookingEvent.objects.create(
+            booking=locked, actor=actor, from_status=from_status, to_status=to_status, note=note
+        )
+    return locked
+
+
+def booking_cancel_by_customer(*, booking: Booking, actor: User, note: str = "") -> Booking:
+    """Customers may cancel until CANCELLATION_MIN_NOTICE_HOURS before the start; staff any time."""
+    notice = timedelta(hours=settings.CANCELLATION_MIN_NOTICE_HOURS)
+    if not actor.is_staff and booking.start_datetime - timezone.now() < notice:
+        raise BookingConflict(
+            f"Bookings can be cancelled only up to {settings.CANCELLATION_MIN_NOTICE_HOURS} "
+            "hours before they start.",
+            code="cancellation_window_closed",
+        )
+    return booking_transition(booking=booking, action="cancel", actor=actor, note=note)

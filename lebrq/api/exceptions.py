@@ -1,0 +1,98 @@
+"""One error format for the whole API: {"detail", "message", "code"?, "errors"?}.
+
+The legacy frontend reads `detail`, then `message`; field errors keep DRF's per-field lists
+under `errors`.
+"""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import status
+from rest_framework.exceptions import ErrorDetail
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE = "The database is unavailable right now; please retry shortly."
+
+
+def error_body(detail: str, *, code: str | None = None, errors: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail, "message": detail}
+    if code:
+        body["code"] = code
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def _first_message(errors: Any, prefix: str = "") -> str:
+    """The first human-readable message in a (possibly nested) DRF error structure."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            label = "" if key in ("non_field_errors", "detail") else f"{prefix}{key}"
+            return _first_message(value, f"{label}." if label else "")
+    if isinstance(errors, list) and errors:
+        return _first_message(errors[0], prefix)
+    text = str(errors)
+    return f"{prefix.rstrip('.')}: {text}" if prefix else text
+
+
+def _normalise(data: Any) -> dict[str, Any]:
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        detail = data["detail"]
+        code = detail.code if isinstance(detail, ErrorDetail) else None
+        return error_body(str(detail), code=code)
+    errors = data if isinstance(data, dict) else {"non_field_errors": data}
+    return error_body(_first_message(errors), code="invalid", errors=errors)
+
+
+def database_unavailable_response() -> Response:
+    response = Response(error_body(DATABASE_UNAVAILABLE, code="database_unavailable"), status=503)
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    return response
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("Database unavailable during %s: %s", context.get("request"), exc)
+        return database_unavailable_response()
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        response.data = _normalise(response.data)
+    return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        message = str(exception) or "Bad request."
+        return JsonResponse(error_body(message, code="bad_request"), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        body = error_body("You do not have permission to perform this action.", code="forbidden")
+        return JsonResponse(body, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body("Not found.", code="not_found"), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        body = error_body("Internal server error.", code="server_error")
+        return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return defaults.server_error(request)

@@ -1,0 +1,115 @@
+"""The one pagination class of the API (the legacy contract the frontend reads)."""
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+
+def _positive_int(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"Must be a whole number, got {raw!r}."]}) from None
+    if value < 1:
+        raise ValidationError({name: ["Must be 1 or more."]})
+    return value
+
+
+class PagePagination(pagination.BasePagination):
+    """`page` / `page_size` in, `{"items": [...], "pagination": {...}}` out.
+
+    Written on BasePagination rather than PageNumberPagination because the contract differs:
+    page_size is clamped (not ignored) above the maximum, bad numbers are a 400, and a page past
+    the end is an empty page rather than DRF's 404.
+    """
+
+    page_size = 50
+    max_page_size = 100
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        if not queryset.ordered:
+            raise ImproperlyConfigured(
+                f"{getattr(view, '__class__', type(view)).__name__} paginates an unordered "
+                "queryset; add order_by() (with a unique last key) so pages are stable."
+            )
+        self.page = _positive_int(request, "page", 1)
+        self.page_size_used = min(
+            _positive_int(request, "page_size", self.page_size), self.max_page_size
+        )
+        self.total = queryset.count()
+        offset = (self.page - 1) * self.page_size_used
+        if offset >= self.total:
+            return []
+        return list(queryset[offset : offset + self.page_size_used])
+
+    def get_pagination_data(self) -> dict[str, Any]:
+        total_pages = math.ceil(self.total / self.page_size_used) if self.total else 0
+        return {
+            "page": self.page,
+            "page_size": self.page_size_used,
+            "total": self.total,
+            "total_pages": total_pages,
+            "has_next": self.page < total_pages,
+            "has_prev": self.page > 1,
+        }
+
+    def get_paginated_response(self, data: Sequence[Any]) -> Response:
+        return Response({"items": data, "pagination": self.get_pagination_data()})
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["items", "pagination"],
+            "properties": {
+                "items": schema,
+                "pagination": {
+                    "type": "object",
+                    "required": [
+                        "page",
+                        "page_size",
+                        "total",
+                        "total_pages",
+                        "has_next",
+                        "has_prev",
+                    ],
+                    "properties": {
+                        "page": {"type": "integer", "minimum": 1, "example": 1},
+                        "page_size": {"type": "integer", "minimum": 1, "maximum": 100},
+                        "total": {"type": "integer", "minimum": 0, "example": 123},
+                        "total_pages": {"type": "integer", "minimum": 0, "example": 3},
+                        "has_next": {"type": "boolean"},
+                        "has_prev": {"type": "boolean"},
+                    },
+                },
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "1-based page number (default 1).",
+                "schema": {"type": "integer", "minimum": 1, "default": 1},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": "Rows per page (default 50; values above 100 are clamped to 100).",
+                "schema": {"type": "integer", "minimum": 1, "default": 50},
+            },
+        ]

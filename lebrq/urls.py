@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/", include("accounts.api.urls")),
+    path("api/", include("bookings.api.urls")),
+    path("api/", include("uploads.api.urls")),
+    path("api/", include("ops.urls")),
+]
+
+handler400 = "lebrq.api.exceptions.bad_request"
+handler403 = "lebrq.api.exceptions.permission_denied"
+handler404 = "lebrq.api.exceptions.page_not_found"
+handler500 = "lebrq.api.exceptions.server_error"

@@ -1,0 +1,67 @@
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    # The manifest storage needs collectstatic's manifest; tests render admin pages without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.INVOICE_DIR = tmp_path / "invoices"
+
+
+def bearer_client(user) -> APIClient:
+    """An API client that authenticates the way the frontend does: a real Bearer JWT."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}")
+    return client
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_customer(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(staff=True)
+
+
+@pytest.fixture
+def customer_client(customer) -> APIClient:
+    return bearer_client(customer)
+
+
+@pytest.fixture
+def other_client(other_customer) -> APIClient:
+    return bearer_client(other_customer)
+
+
+@pytest.fixture
+def staff_client(staff_user) -> APIClient:
+    return bearer_client(staff_user)

@@ -1,0 +1,132 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User, VendorProfile
+from bookings.choices import BookingStatus, ProgramStatus, ProgramType
+from bookings.models import (
+    Booking,
+    BookingItem,
+    Item,
+    Program,
+    ProgramParticipant,
+    Space,
+    Venue,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    first_name = "Asha"
+    last_name = "Menon"
+    mobile = factory.Sequence(lambda n: f"+9198{n:08d}")
+    role = Role.CUSTOMER
+    password = factory.django.Password(PASSWORD)
+
+    class Params:
+        staff = factory.Trait(role=Role.ADMIN, is_staff=True)
+
+
+class VendorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VendorProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.VENDOR)
+    company_name = factory.Sequence(lambda n: f"Vendor {n}")
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    city = "Kochi"
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Space
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Hall {n}")
+    capacity = 100
+    price_per_hour = Decimal("1000.00")
+    advance_payment_percentage = Decimal("25")
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    name = factory.Sequence(lambda n: f"Item {n}")
+    main_category = "social-life"
+    category = "food"
+    subcategory = "lunch"
+    item_type = "veg"
+    price = Decimal("250.00")
+    vendor = factory.SubFactory(VendorFactory)
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A booking row as stored; use bookings.services.booking_create to exercise the rules."""
+
+    class Meta:
+        model = Booking
+
+    user = factory.SubFactory(UserFactory)
+    space = factory.SubFactory(SpaceFactory)
+    venue = factory.SelfAttribute("space.venue")
+    start_datetime = factory.Sequence(
+        lambda n: (
+            timezone.now().replace(minute=0, second=0, microsecond=0)
+            + timedelta(days=2, hours=3 * n)
+        )
+    )
+    end_datetime = factory.LazyAttribute(lambda b: b.start_datetime + timedelta(hours=2))
+    status = BookingStatus.PENDING
+    event_type = "Birthday Party"
+    attendees = 20
+    total_amount = Decimal("2000.00")
+
+
+class BookingItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BookingItem
+
+    booking = factory.SubFactory(BookingFactory)
+    item = factory.SubFactory(ItemFactory)
+    vendor = factory.SelfAttribute("item.vendor")
+    quantity = 2
+    unit_price = factory.SelfAttribute("item.price")
+    total_price = factory.LazyAttribute(lambda line: line.unit_price * line.quantity)
+    event_date = factory.LazyAttribute(lambda line: timezone.localdate(line.booking.start_datetime))
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    title = factory.Sequence(lambda n: f"Program {n}")
+    program_type = ProgramType.YOGA
+    price = Decimal("1500.00")
+    status = ProgramStatus.APPROVED
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramParticipant
+
+    program = factory.SubFactory(ProgramFactory)
+    user = factory.SubFactory(UserFactory)
+    name = "Asha Menon"
+    mobile = "+919800000000"
+    program_type = factory.SelfAttribute("program.program_type")

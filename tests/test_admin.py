@@ -1,0 +1,75 @@
+"""Every model is in the admin, and no changelist runs a query per row."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from bookings.models import Booking, BookingItem, ProgramParticipant
+from tests import factories
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROW_FACTORIES = {
+    Booking: factories.BookingFactory,
+    BookingItem: factories.BookingItemFactory,
+    ProgramParticipant: factories.ParticipantFactory,
+}
+
+
+@pytest.fixture
+def superuser_client() -> Client:
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def _changelist_url(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def test_every_project_model_is_registered():
+    from django.apps import apps
+
+    for app in ("accounts", "bookings", "uploads"):
+        for model in apps.get_app_config(app).get_models():
+            assert model in admin.site._registry, f"{model.__name__} is not in the admin"
+
+
+@pytest.mark.parametrize("model", list(ROW_FACTORIES), ids=lambda m: m.__name__)
+def test_changelist_query_count_does_not_grow_with_rows(
+    model, superuser_client, django_assert_max_num_queries
+):
+    ROW_FACTORIES[model].create()
+    with django_assert_max_num_queries(50) as one_row:
+        assert superuser_client.get(_changelist_url(model)).status_code == 200
+
+    ROW_FACTORIES[model].create_batch(15)
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        assert superuser_client.get(_changelist_url(model)).status_code == 200
+
+
+def test_every_changelist_and_add_page_opens(superuser_client, rf):
+    factories.BookingItemFactory()
+    factories.ParticipantFactory()
+    request = rf.get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("accounts", "bookings", "uploads"):
+            continue
+        assert superuser_client.get(_changelist_url(model)).status_code == 200, model
+        if model_admin.has_add_permission(request):
+            add_url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+            assert superuser_client.get(add_url).status_code == 200, model
+
+
+def test_booking_change_page_shows_its_items_inline(superuser_client):
+    line = factories.BookingItemFactory()
+
+    response = superuser_client.get(
+        reverse("admin:bookings_booking_change", args=[line.booking_id])
+    )
+
+    assert response.status_code == 200
+    assert line.item.name.encode() in response.content
