@@ -66,6 +66,22 @@ def _catalog_items(space: Space, requests: list[ItemRequest]) -> dict[int, Item]
     return found
 
 
+def _lock_space(space_id: int) -> Space | None:
+    """Lock the space's row until the transaction ends.
+
+    Under READ COMMITTED a SELECT ... FOR UPDATE over an empty overlap range locks nothing, so
+    two requests for one slot would both see it free and both insert. Locking the parent row
+    makes them take turns (DESIGN.md).
+    """
+    assert transaction.get_connection().in_atomic_block, "lock inside transaction.atomic()"
+    return Space.objects.select_for_update().filter(pk=space_id, active=True).first()
+
+
+def _first_clash(space: Space, start: datetime, end: datetime) -> Booking | None:
+    clashes = Booking.objects.overlapping(space, start, end).order_by("start_datetime")
+    return clashes.only("booking_reference").first()
+
+
 def _existing_for_key(user: User, idempotency_key: str | None) -> Booking | None:
     if not idempotency_key:
         return None
@@ -99,10 +115,7 @@ def booking_create(
     _validate_window(start, end)
     try:
         with transaction.atomic():
-            # Lock the space row first. Under READ COMMITTED an overlap SELECT FOR UPDATE over
-            # an empty range locks nothing, so two requests for one slot would both see it free;
-            # the space lock makes them take turns (DESIGN.md).
-            space = Space.objects.select_for_update().filter(pk=space_id, active=True).first()
+            space = _lock_space(space_id)
             if space is None:
                 raise ValidationError({"space_id": ["Unknown or inactive space."]})
             # A retry that waited for the lock behind its original sees the committed booking.
@@ -113,8 +126,7 @@ def booking_create(
                 raise ValidationError(
                     {"attendees": [f"This space holds at most {space.capacity} people."]}
                 )
-            clash = Booking.objects.overlapping(space, start, end).order_by("start_datetime")
-            clash = clash.only("booking_reference").first()
+            clash = _first_clash(space, start, end)
             if clash is not None:
                 raise SlotUnavailable(f"Time slot conflicts with booking {clash}.")
             booking = _insert_booking(

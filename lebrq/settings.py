@@ -205,6 +205,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api",
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "bookings.choices.BookingStatus",
+        "BookingItemStatusEnum": "bookings.choices.BookingItemStatus",
+        "ItemStatusEnum": "bookings.choices.ItemStatus",
+        "ProgramStatusEnum": "bookings.choices.ProgramStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

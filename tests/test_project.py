@@ -113,3 +113,16 @@ def test_every_environment_setting_is_documented_in_env_example():
 
     assert read, "the pattern found no settings: it needs updating"
     assert read - documented == set(), "add these to .env.example with their defaults"
+
+
+def test_openapi_schema_generates_without_warnings(tmp_path):
+    result = _manage(
+        "spectacular",
+        "--validate",
+        "--fail-on-warn",
+        "--file",
+        str(tmp_path / "schema.yaml"),
+        env={"DEBUG": "1"},
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,1 +1,30 @@
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from bookings.api import views
+
+# No trailing slashes here: lebrq.middleware.ApiTrailingSlashMiddleware serves both forms.
+router = SimpleRouter(trailing_slash=False)
+router.register("venues", views.VenueViewSet, basename="venue")
+router.register("spaces", views.SpaceViewSet, basename="space")
+router.register("items", views.ItemViewSet, basename="item")
+router.register("programs", views.ProgramViewSet, basename="program")
+router.register("bookings", views.BookingViewSet, basename="booking")
+router.register("admin/bookings", views.StaffBookingViewSet, basename="staff-booking")
+router.register("admin/booking-items", views.StaffBookingItemViewSet, basename="staff-booking-item")
+
+legacy_spaces = views.LegacySpaceViewSet
+urlpatterns = [
+    path("venues/spaces", legacy_spaces.as_view({"get": "list"}), name="legacy-space-list"),
+    path(
+        "venues/spaces/<int:pk>",
+        legacy_spaces.as_view({"get": "retrieve"}),
+        name="legacy-space-detail",
+    ),
+    path(
+        "venues/<int:venue_pk>/spaces",
+        legacy_spaces.as_view({"get": "list"}),
+        name="legacy-venue-spaces",
+    ),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,368 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from accounts.models import User
+from bookings.choices import BookingType
+from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
+
+# --- Catalog (public) -------------------------------------------------------------------------
+
+
+class VenueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Venue
+        fields = [
+            "id",
+            "name",
+            "address",
+            "city",
+            "timezone",
+            "metadata_json",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SpaceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Space
+        fields = [
+            "id",
+            "venue_id",
+            "name",
+            "description",
+            "capacity",
+            "price_per_hour",
+            "advance_payment_percentage",
+            "image_url",
+            "features",
+            "pricing_overrides",
+            "event_types",
+            "stage_options",
+            "banner_sizes",
+            "active",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    type = serializers.CharField(source="item_type")
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "name",
+            "description",
+            "price",
+            "main_category",
+            "category",
+            "subcategory",
+            "type",
+            "image_url",
+            "video_url",
+            "profile_image_url",
+            "profile_info",
+            "performance_team_profile",
+            "space_id",
+            "vendor_id",
+            "item_status",
+            "preparation_time_minutes",
+            "base_hours_included",
+            "rate_per_extra_hour",
+        ]
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "title",
+            "description",
+            "program_type",
+            "schedule",
+            "start_time",
+            "end_time",
+            "price",
+            "status",
+            "poster_url",
+            "created_at",
+            "updated_at",
+        ]
+
+
+# --- Bookings (customers) -----------------------------------------------------------------------
+
+
+class BookingLineSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.name")
+    item_description = serializers.CharField(source="item.description")
+    image_url = serializers.CharField(source="item.image_url")
+
+    class Meta:
+        model = BookingItem
+        fields = [
+            "id",
+            "item_id",
+            "item_name",
+            "item_description",
+            "image_url",
+            "quantity",
+            "hours_used",
+            "unit_price",
+            "total_price",
+            "booking_status",
+            "is_supplied",
+        ]
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    space_name = serializers.CharField(source="space.name")
+    venue_name = serializers.CharField(source="venue.name")
+    price_per_hour = serializers.DecimalField(
+        source="space.price_per_hour", max_digits=10, decimal_places=2
+    )
+    balance_amount = serializers.DecimalField(source="balance_due", max_digits=12, decimal_places=2)
+    items = BookingLineSerializer(many=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "booking_reference",
+            "series_reference",
+            "user_id",
+            "venue_id",
+            "venue_name",
+            "space_id",
+            "space_name",
+            "start_datetime",
+            "end_datetime",
+            "attendees",
+            "status",
+            "booking_type",
+            "event_type",
+            "total_amount",
+            "advance_amount",
+            "paid_amount",
+            "balance_amount",
+            "price_per_hour",
+            "customer_note",
+            "admin_note",
+            "is_admin_booking",
+            "banner_image_url",
+            "stage_banner_url",
+            "created_at",
+            "updated_at",
+            "items",
+        ]
+        read_only_fields = fields
+
+
+class ActionResultSerializer(BookingSerializer):
+    ok = serializers.BooleanField(default=True, help_text="Kept for the legacy frontend.")
+
+    class Meta(BookingSerializer.Meta):
+        fields = ["ok", *BookingSerializer.Meta.fields]
+        read_only_fields = fields
+
+
+class RegularProgramSerializer(serializers.ModelSerializer):
+    title = serializers.SerializerMethodField()
+    space_name = serializers.CharField(source="space.name")
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "booking_reference",
+            "title",
+            "event_type",
+            "booking_type",
+            "start_datetime",
+            "end_datetime",
+            "space_id",
+            "space_name",
+            "status",
+            "series_reference",
+            "banner_image_url",
+            "customer_note",
+            "attendees",
+        ]
+
+    def get_title(self, booking: Booking) -> str:
+        return booking.event_type or "Program"
+
+
+class BookingLineRequestSerializer(serializers.Serializer):
+    item_id = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    hours_used = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("24"),
+        required=False,
+        allow_null=True,
+    )
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    """What a customer sends to book. Prices are never taken from the client."""
+
+    space_id = serializers.IntegerField(min_value=1)
+    start_datetime = serializers.DateTimeField(
+        help_text="ISO 8601; without an offset it is read in the venue's time zone."
+    )
+    end_datetime = serializers.DateTimeField()
+    items = BookingLineRequestSerializer(many=True, required=False, max_length=50, default=list)
+    attendees = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    event_type = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    booking_type = serializers.ChoiceField(choices=BookingType.choices, default=BookingType.ONE_DAY)
+    customer_note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    banner_image_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    stage_banner_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    def validate_items(self, lines: list[dict]) -> list[dict]:
+        ids = [line["item_id"] for line in lines]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("List each item once; use quantity for more.")
+        return lines
+
+
+class TransitionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "username", "email", "mobile"]
+
+    def get_name(self, user: User) -> str:
+        return user.get_full_name() or user.username
+
+
+class StaffBookingSerializer(serializers.ModelSerializer):
+    user = UserSummarySerializer()
+    user_name = serializers.SerializerMethodField()
+    space_name = serializers.CharField(source="space.name")
+    venue_name = serializers.CharField(source="venue.name")
+    balance_amount = serializers.DecimalField(source="balance_due", max_digits=12, decimal_places=2)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "booking_reference",
+            "series_reference",
+            "user_id",
+            "user_name",
+            "user",
+            "venue_id",
+            "venue_name",
+            "space_id",
+            "space_name",
+            "start_datetime",
+            "end_datetime",
+            "attendees",
+            "status",
+            "booking_type",
+            "event_type",
+            "total_amount",
+            "advance_amount",
+            "paid_amount",
+            "balance_amount",
+            "customer_note",
+            "admin_note",
+            "is_admin_booking",
+            "banner_image_url",
+            "stage_banner_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_user_name(self, booking: Booking) -> str:
+        return booking.user.get_full_name() or booking.user.username
+
+
+class StaffBookingDetailSerializer(StaffBookingSerializer):
+    items = BookingLineSerializer(many=True)
+
+    class Meta(StaffBookingSerializer.Meta):
+        fields = [*StaffBookingSerializer.Meta.fields, "items"]
+        read_only_fields = fields
+
+
+class StaffActionResultSerializer(StaffBookingDetailSerializer):
+    ok = serializers.BooleanField(default=True, help_text="Kept for the legacy frontend.")
+
+    class Meta(StaffBookingDetailSerializer.Meta):
+        fields = ["ok", *StaffBookingDetailSerializer.Meta.fields]
+        read_only_fields = fields
+
+
+class StaffBookingItemSerializer(serializers.ModelSerializer):
+    booking_item_id = serializers.IntegerField(source="id")
+    booking_reference = serializers.CharField(source="booking.booking_reference")
+    booking_created_at = serializers.DateTimeField(source="booking.created_at")
+    booking_state = serializers.CharField(source="booking.status")
+    event_type = serializers.CharField(source="booking.event_type")
+    item_name = serializers.CharField(source="item.name")
+    image_url = serializers.CharField(source="item.image_url")
+    vendor_company = serializers.CharField(source="vendor.company_name", default=None)
+    vendor_phone = serializers.CharField(source="vendor.contact_phone", default=None)
+    vendor_email = serializers.CharField(source="vendor.contact_email", default=None)
+    space_id = serializers.IntegerField(source="booking.space_id")
+    space_name = serializers.CharField(source="booking.space.name")
+    venue_id = serializers.IntegerField(source="booking.venue_id")
+    venue_name = serializers.CharField(source="booking.venue.name")
+    user_id = serializers.IntegerField(source="booking.user_id")
+    user_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BookingItem
+        fields = [
+            "booking_item_id",
+            "booking_id",
+            "booking_reference",
+            "booking_state",
+            "booking_created_at",
+            "event_type",
+            "event_date",
+            "booking_status",
+            "is_supplied",
+            "quantity",
+            "hours_used",
+            "unit_price",
+            "total_price",
+            "payment_settled",
+            "payment_settled_at",
+            "item_id",
+            "item_name",
+            "image_url",
+            "vendor_id",
+            "vendor_company",
+            "vendor_phone",
+            "vendor_email",
+            "space_id",
+            "space_name",
+            "venue_id",
+            "venue_name",
+            "user_id",
+            "user_name",
+        ]
+        read_only_fields = fields
+
+    def get_user_name(self, line: BookingItem) -> str:
+        user = line.booking.user
+        return user.get_full_name() or user.username

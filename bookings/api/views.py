@@ -1,0 +1,282 @@
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import SearchFilter
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bookings import filters, selectors, services
+from bookings.api import serializers
+from bookings.models import Booking
+from lebrq.api.filters import StableOrderingFilter
+from lebrq.api.permissions import IsStaff
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Any unique string (at most 128 printable ASCII characters). A retried request "
+    "with the same key returns the booking the first one made (header Idempotent-Replayed).",
+)
+NOTE_PARAMETER = OpenApiParameter(
+    "note", OpenApiTypes.STR, OpenApiParameter.QUERY, description="Legacy form of the body's note."
+)
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 0 < len(key) <= 128 or not key.isascii() or not key.isprintable():
+        raise ValidationError({"Idempotency-Key": ["Use 1 to 128 printable ASCII characters."]})
+    return key
+
+
+def _note(request: Request) -> str:
+    data = request.data if isinstance(request.data, dict) else {}
+    payload = {"note": data.get("note", request.query_params.get("note", ""))}
+    serializer = serializers.TransitionSerializer(data=payload)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["note"]
+
+
+class IsOwnerOrStaff(BasePermission):
+    message = "This booking belongs to someone else."
+
+    def has_object_permission(self, request: Request, view: Any, obj: Booking) -> bool:
+        return obj.user_id == request.user.id or request.user.is_staff
+
+
+class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Catalog reads for everyone. No authentication at all, so a stale token a client still
+    sends can never turn a public page into a 401."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    lookup_value_regex = r"\d+"
+
+
+@extend_schema(tags=["catalog"])
+class VenueViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.VenueSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.venue_list()
+
+
+@extend_schema(tags=["catalog"])
+class SpaceViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.SpaceSerializer
+    filterset_class = filters.SpaceFilter
+
+    def get_queryset(self) -> QuerySet:
+        spaces = selectors.space_list()
+        if "venue_pk" in self.kwargs:
+            spaces = spaces.filter(venue_id=self.kwargs["venue_pk"])
+        return spaces
+
+
+@extend_schema(tags=["catalog"])
+class ItemViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.ItemSerializer
+    filterset_class = filters.ItemFilter
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.catalog_item_list()
+
+
+@extend_schema(tags=["catalog"])
+class ProgramViewSet(PublicReadOnlyViewSet):
+    serializer_class = serializers.ProgramSerializer
+    filterset_class = filters.ProgramFilter
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.program_list()
+
+
+@extend_schema(exclude=True)
+class LegacySpaceViewSet(SpaceViewSet):
+    """The legacy paths /venues/spaces[/<id>] and /venues/<id>/spaces the frontend still calls."""
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your bookings, newest first"),
+    retrieve=extend_schema(summary="One of your bookings (staff: any booking)"),
+)
+@extend_schema(tags=["bookings"])
+class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = Booking.objects.none()  # names the model for the schema; see get_queryset
+    serializer_class = serializers.BookingSerializer
+    permission_classes = [IsAuthenticated, IsOwnerOrStaff]
+    lookup_value_regex = r"\d+"
+
+    @property
+    def filterset_class(self) -> type | None:
+        # Only lists are filtered: a detail lookup must find cancelled bookings too.
+        return {
+            "list": filters.OwnBookingFilter,
+            "regular_programs": filters.RegularProgramFilter,
+        }.get(self.action)
+
+    def get_queryset(self) -> QuerySet:
+        user = self.request.user
+        if self.action == "list":
+            return selectors.booking_list_for_user(user)
+        if self.action == "regular_programs":
+            return selectors.regular_program_list_for_user(user)
+        # Detail actions look among all bookings so that another user's booking is a 403
+        # (IsOwnerOrStaff), not a 404.
+        return selectors.booking_list_with_items()
+
+    @extend_schema(
+        summary="Book a space",
+        request=serializers.BookingCreateSerializer,
+        responses={201: serializers.BookingSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def create(self, request: Request) -> Response:
+        key = _idempotency_key(request)
+        serializer = serializers.BookingCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        booking, created = services.booking_create(
+            user=request.user,
+            space_id=data["space_id"],
+            start=data["start_datetime"],
+            end=data["end_datetime"],
+            items=[services.ItemRequest(**line) for line in data["items"]],
+            attendees=data.get("attendees"),
+            event_type=data.get("event_type", ""),
+            booking_type=data["booking_type"],
+            customer_note=data.get("customer_note", ""),
+            banner_image_url=data.get("banner_image_url", ""),
+            stage_banner_url=data.get("stage_banner_url", ""),
+            idempotency_key=key,
+        )
+        body = serializers.BookingSerializer(selectors.booking_get(booking.pk)).data
+        response = Response(body, status=status.HTTP_201_CREATED)
+        if not created:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+    @extend_schema(
+        summary="Cancel a booking (customers: until the notice period before the start)",
+        request=serializers.TransitionSerializer,
+        responses={200: serializers.ActionResultSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        booking = services.booking_cancel_by_customer(
+            booking=self.get_object(), actor=request.user, note=_note(request)
+        )
+        body = serializers.ActionResultSerializer(selectors.booking_get(booking.pk)).data
+        return Response(body)
+
+    @extend_schema(
+        summary="Your regular-program bookings (daily classes, live shows), soonest first",
+        responses=serializers.RegularProgramSerializer(many=True),
+    )
+    @action(
+        detail=False,
+        url_path="regular-programs",
+        serializer_class=serializers.RegularProgramSerializer,
+    )
+    def regular_programs(self, request: Request) -> Response:
+        return self.list(request)
+
+
+@extend_schema(tags=["staff"])
+class StaffBookingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    permission_classes = [IsStaff]
+    lookup_value_regex = r"\d+"
+    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    search_fields = [
+        "=booking_reference",
+        "^user__email",
+        "^user__username",
+        "^user__mobile",
+        "^user__first_name",
+        "^user__last_name",
+    ]
+    ordering_fields = ["created_at", "start_datetime", "total_amount", "status"]
+    ordering = ["-created_at", "-id"]
+
+    @property
+    def filterset_class(self) -> type | None:
+        return filters.StaffBookingFilter if self.action == "list" else None
+
+    def get_queryset(self) -> QuerySet:
+        if self.action == "list":
+            return selectors.booking_list_for_staff()
+        return selectors.booking_list_with_items().select_related("user")
+
+    def get_serializer_class(self) -> type:
+        if self.action == "list":
+            return serializers.StaffBookingSerializer
+        return serializers.StaffBookingDetailSerializer
+
+    def _transition(self, request: Request, action_name: str) -> Response:
+        booking = services.booking_transition(
+            booking=self.get_object(), action=action_name, actor=request.user, note=_note(request)
+        )
+        booking = selectors.booking_list_with_items().select_related("user").get(pk=booking.pk)
+        return Response(serializers.StaffActionResultSerializer(booking).data)
+
+    @extend_schema(
+        summary="Approve a pending booking",
+        request=serializers.TransitionSerializer,
+        responses={200: serializers.StaffActionResultSerializer},
+        parameters=[NOTE_PARAMETER],
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "approve")
+
+    @extend_schema(
+        summary="Reject a pending booking",
+        request=serializers.TransitionSerializer,
+        responses={200: serializers.StaffActionResultSerializer},
+        parameters=[NOTE_PARAMETER],
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "reject")
+
+    @extend_schema(
+        summary="Mark an approved booking completed",
+        request=serializers.TransitionSerializer,
+        responses={200: serializers.StaffActionResultSerializer},
+        parameters=[NOTE_PARAMETER],
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "complete")
+
+
+@extend_schema(tags=["staff"])
+class StaffBookingItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsStaff]
+    serializer_class = serializers.StaffBookingItemSerializer
+    filterset_class = filters.StaffBookingItemFilter
+    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    search_fields = [
+        "=booking__booking_reference",
+        "^booking__user__email",
+        "^booking__user__username",
+        "^booking__user__mobile",
+        "^item__name",
+    ]
+    ordering_fields = ["event_date", "created_at", "total_price"]
+    ordering = ["event_date", "id"]
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.booking_item_list_for_staff()

@@ -1,0 +1,70 @@
+"""Querysets for the booking and catalog lists, already joined so pages cost a fixed number of
+queries whatever their size."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.choices import BookingType, ProgramStatus
+from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
+
+REGULAR_PROGRAM_TYPES = (BookingType.DAILY, BookingType.LIVE)
+
+
+def _with_items(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    lines = BookingItem.objects.select_related("item").order_by("id")
+    return bookings.prefetch_related(Prefetch("items", queryset=lines))
+
+
+def booking_list_for_user(user: User) -> QuerySet[Booking]:
+    """The user's own bookings, newest first."""
+    bookings = Booking.objects.filter(user=user).select_related("space", "venue")
+    return _with_items(bookings).order_by("-created_at", "-id")
+
+
+def booking_list_with_items() -> QuerySet[Booking]:
+    """Every booking, with what its detail view shows; callers check who may see it."""
+    return _with_items(Booking.objects.select_related("space", "venue"))
+
+
+def booking_get(pk: int) -> Booking:
+    return booking_list_with_items().get(pk=pk)
+
+
+def booking_list_for_staff() -> QuerySet[Booking]:
+    return Booking.objects.select_related("user", "space", "venue").order_by("-created_at", "-id")
+
+
+def booking_item_list_for_staff() -> QuerySet[BookingItem]:
+    return BookingItem.objects.select_related(
+        "booking__user", "booking__space", "booking__venue", "item", "vendor"
+    ).order_by("event_date", "id")
+
+
+def regular_program_list_for_user(user: User) -> QuerySet[Booking]:
+    """The user's bookings for regular programs (daily classes, live shows), soonest first."""
+    bookings = Booking.objects.filter(user=user, booking_type__in=REGULAR_PROGRAM_TYPES)
+    return bookings.select_related("space").order_by("start_datetime", "id")
+
+
+def venue_list() -> QuerySet[Venue]:
+    return Venue.objects.order_by("name", "id")
+
+
+def space_list() -> QuerySet[Space]:
+    return Space.objects.filter(active=True).order_by("venue_id", "name", "id")
+
+
+def catalog_item_list() -> QuerySet[Item]:
+    """Items customers can add: available, from vendors that are not suspended."""
+    vendor_ok = Q(vendor__isnull=True) | Q(vendor__suspended_until__isnull=True)
+    vendor_ok |= Q(vendor__suspended_until__lte=timezone.now())
+    return (
+        Item.objects.filter(available=True)
+        .filter(vendor_ok)
+        .order_by("category", "subcategory", "name", "id")
+    )
+
+
+def program_list() -> QuerySet[Program]:
+    return Program.objects.filter(status=ProgramStatus.APPROVED).order_by("-id")

@@ -1,0 +1,91 @@
+"""Who may call what: every endpoint of the bookings API for each kind of caller."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from bookings.choices import BookingStatus
+from bookings.models import Booking
+from tests.conftest import bearer_client
+from tests.factories import BookingFactory, ProgramFactory, SpaceFactory, UserFactory, VenueFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("anonymous", "owner", "other", "staff")
+
+# (method, path, expected status for anonymous / owner / other customer / staff)
+MATRIX = [
+    ("get", "/api/bookings", (401, 200, 200, 200)),
+    ("post", "/api/bookings", (401, 201, 201, 201)),
+    ("get", "/api/bookings/{booking}", (401, 200, 403, 200)),
+    ("post", "/api/bookings/{booking}/cancel", (401, 200, 403, 200)),
+    ("get", "/api/bookings/regular-programs", (401, 200, 200, 200)),
+    ("get", "/api/admin/bookings", (401, 403, 403, 200)),
+    ("get", "/api/admin/bookings/{booking}", (401, 403, 403, 200)),
+    ("post", "/api/admin/bookings/{booking}/approve", (401, 403, 403, 200)),
+    ("post", "/api/admin/bookings/{booking}/reject", (401, 403, 403, 200)),
+    ("post", "/api/admin/bookings/{approved}/complete", (401, 403, 403, 200)),
+    ("get", "/api/admin/booking-items", (401, 403, 403, 200)),
+    ("get", "/api/venues", (200, 200, 200, 200)),
+    ("get", "/api/venues/{venue}", (200, 200, 200, 200)),
+    ("get", "/api/spaces", (200, 200, 200, 200)),
+    ("get", "/api/spaces/{space}", (200, 200, 200, 200)),
+    ("get", "/api/items", (200, 200, 200, 200)),
+    ("get", "/api/programs", (200, 200, 200, 200)),
+    ("get", "/api/programs/{program}", (200, 200, 200, 200)),
+    ("get", "/api/gallery", (200, 200, 200, 200)),
+]
+
+CASES = [
+    pytest.param(method, path, persona, expected[i], id=f"{method} {path} as {persona}")
+    for method, path, expected in MATRIX
+    for i, persona in enumerate(PERSONAS)
+]
+
+
+@pytest.fixture
+def world():
+    owner = UserFactory()
+    space = SpaceFactory()
+    start = timezone.now() + timedelta(days=10)
+    return {
+        "owner": owner,
+        "other": UserFactory(),
+        "staff": UserFactory(staff=True),
+        "space": space,
+        "booking": BookingFactory(user=owner, space=space),
+        "approved": BookingFactory(user=owner, status=BookingStatus.APPROVED),
+        "venue": VenueFactory(),
+        "program": ProgramFactory(),
+        "new_booking": {
+            "space_id": space.pk,
+            "start_datetime": start.isoformat(),
+            "end_datetime": (start + timedelta(hours=2)).isoformat(),
+        },
+    }
+
+
+@pytest.mark.parametrize(("method", "path", "persona", "expected"), CASES)
+def test_authorization_matrix(world, method, path, persona, expected):
+    client = APIClient() if persona == "anonymous" else bearer_client(world[persona])
+    url = path.format(
+        booking=world["booking"].pk,
+        approved=world["approved"].pk,
+        venue=world["venue"].pk,
+        space=world["space"].pk,
+        program=world["program"].pk,
+    )
+    statuses_before = dict(Booking.objects.values_list("pk", "status"))
+    data = world["new_booking"] if path == "/api/bookings" and method == "post" else None
+
+    response = getattr(client, method)(url, data, format="json")
+
+    assert response.status_code == expected, response.content
+    body = response.json()
+    if expected >= 400:
+        assert body["detail"]
+        assert body["message"] == body["detail"]
+        assert dict(Booking.objects.values_list("pk", "status")) == statuses_before
+        assert Booking.objects.count() == len(statuses_before)

@@ -1,0 +1,123 @@
+"""The legacy pagination contract, on a real list endpoint (/api/venues)."""
+
+import pytest
+
+from tests.factories import VenueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def venues():
+    return [VenueFactory(name=f"Venue {i:03d}") for i in range(7)]
+
+
+def test_a_page_has_exactly_the_items_and_pagination_keys(api_client, venues):
+    response = api_client.get("/api/venues", {"page": 2, "page_size": 3})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert list(body) == ["items", "pagination"]
+    assert body["pagination"] == {
+        "page": 2,
+        "page_size": 3,
+        "total": 7,
+        "total_pages": 3,
+        "has_next": True,
+        "has_prev": True,
+    }
+    assert [v["name"] for v in body["items"]] == ["Venue 003", "Venue 004", "Venue 005"]
+
+
+def test_defaults_are_page_one_of_fifty(api_client, venues):
+    body = api_client.get("/api/venues").json()
+
+    assert body["pagination"] == {
+        "page": 1,
+        "page_size": 50,
+        "total": 7,
+        "total_pages": 1,
+        "has_next": False,
+        "has_prev": False,
+    }
+    assert len(body["items"]) == 7
+
+
+def test_page_size_above_100_is_clamped_to_100(api_client):
+    VenueFactory.create_batch(105)
+
+    body = api_client.get("/api/venues", {"page_size": 5000}).json()
+
+    assert body["pagination"]["page_size"] == 100
+    assert len(body["items"]) == 100
+    assert body["pagination"]["total_pages"] == 2
+
+
+def test_a_page_past_the_end_is_empty_not_an_error(api_client, venues):
+    body = api_client.get("/api/venues", {"page": 9, "page_size": 3}).json()
+
+    assert body["items"] == []
+    assert body["pagination"]["has_next"] is False
+    assert body["pagination"]["has_prev"] is True
+
+
+def test_an_empty_list_has_zero_pages(api_client):
+    body = api_client.get("/api/venues").json()
+
+    assert body == {
+        "items": [],
+        "pagination": {
+            "page": 1,
+            "page_size": 50,
+            "total": 0,
+            "total_pages": 0,
+            "has_next": False,
+            "has_prev": False,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page": "-1"}, "page"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "ten"}, "page_size"),
+    ],
+)
+def test_bad_page_parameters_are_a_400_naming_the_parameter(api_client, params, field):
+    response = api_client.get("/api/venues", params)
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert response.json()["detail"].startswith(field)
+
+
+def test_pages_do_not_overlap_or_skip_rows(api_client, venues):
+    seen = []
+    for page in (1, 2, 3):
+        body = api_client.get("/api/venues", {"page": page, "page_size": 3}).json()
+        seen += [v["id"] for v in body["items"]]
+
+    assert sorted(seen) == sorted(v.pk for v in venues)
+    assert len(seen) == len(set(seen))
+
+
+def test_the_schema_documents_the_envelope(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    operation = schema["paths"]["/api/venues"]["get"]
+    envelope = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    component = schema["components"]["schemas"][envelope.rsplit("/", 1)[1]]
+    assert set(component["properties"]) == {"items", "pagination"}
+    assert set(component["properties"]["pagination"]["properties"]) == {
+        "page",
+        "page_size",
+        "total",
+        "total_pages",
+        "has_next",
+        "has_prev",
+    }
+    assert {p["name"] for p in operation["parameters"]} >= {"page", "page_size"}

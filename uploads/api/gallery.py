@@ -1,0 +1,51 @@
+"""The public gallery list (uploads are served by /api/uploads/<id>)."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
+
+from uploads.models import GalleryImage
+
+
+class GalleryImageSerializer(serializers.ModelSerializer):
+    filename = serializers.CharField(source="upload.original_name")
+    content_type = serializers.CharField(source="upload.content_type")
+    width = serializers.IntegerField(source="upload.width")
+    height = serializers.IntegerField(source="upload.height")
+    url = serializers.SerializerMethodField(help_text="Absolute URL of the file.")
+
+    class Meta:
+        model = GalleryImage
+        fields = [
+            "id",
+            "title",
+            "description",
+            "media_type",
+            "filename",
+            "content_type",
+            "width",
+            "height",
+            "url",
+            "created_at",
+        ]
+
+    def get_url(self, entry: GalleryImage) -> str:
+        path = f"/api/uploads/{entry.upload_id}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+@extend_schema(tags=["catalog"])
+class GalleryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = GalleryImageSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[GalleryImage]:
+        return (
+            GalleryImage.objects.filter(upload__is_public=True)
+            .select_related("upload")
+            .order_by("-created_at", "-id")
+        )
