@@ -87,3 +87,14 @@ lint: venv ## ruff lint and format check, migrations up to date
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_bench
+
+.PHONY: bench-tools
+bench-tools:
+	@command -v wrk >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk
+
+.PHONY: bench-bookings
+bench-bookings: venv mariadb bench-tools ## p50/p95 of booking list pages 1 and 2000 over 1M bookings
+	mariadb --protocol=tcp -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS lebrq_bench CHARACTER SET utf8mb4"
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_bookings $(BENCH_ARGS)

@@ -27,7 +27,8 @@ keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
 backlog = _env_int("GUNICORN_BACKLOG", 2048)
 # Trust X-Forwarded-* only from the local nginx.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Empty turns the access log off (benchmarks); nginx keeps its own in production.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # The control socket (gunicornc) lives at one fixed path per user, so several servers on one
 # machine (benchmarks, tests) would fight over it; off unless a path is given.

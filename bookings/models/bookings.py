@@ -82,7 +82,8 @@ class Booking(models.Model):
         db_table = "bookings"
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["user", "created_at"], name="bookings_user_created_idx"),
+            # status is in the index so the own list's "not cancelled" filter is index-only.
+            models.Index(fields=["user", "created_at", "status"], name="bookings_user_created_idx"),
             models.Index(fields=["created_at"], name="bookings_created_idx"),
             models.Index(fields=["status", "created_at"], name="bookings_status_created_idx"),
             models.Index(fields=["status", "start_datetime"], name="bookings_status_start_idx"),

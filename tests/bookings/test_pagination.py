@@ -121,3 +121,38 @@ def test_the_schema_documents_the_envelope(api_client):
         "has_prev",
     }
     assert {p["name"] for p in operation["parameters"]} >= {"page", "page_size"}
+
+
+def test_small_totals_are_always_exact(api_client, venues):
+    api_client.get("/api/venues")
+    VenueFactory()
+
+    assert api_client.get("/api/venues").json()["pagination"]["total"] == 8
+
+
+def test_large_totals_are_cached_briefly_while_rows_stay_fresh(api_client, venues, settings):
+    from django.core.cache import cache
+
+    settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 5
+    api_client.get("/api/venues")
+    newest = VenueFactory(name="Venue 999")
+
+    cached = api_client.get("/api/venues", {"page_size": 100}).json()
+    cache.clear()
+    recounted = api_client.get("/api/venues", {"page_size": 100}).json()
+
+    assert cached["pagination"]["total"] == 7
+    assert newest.pk in [v["id"] for v in cached["items"]]
+    assert recounted["pagination"]["total"] == 8
+
+
+def test_filtered_lists_are_counted_separately(api_client, settings):
+    settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 1
+    from tests.factories import SpaceFactory
+
+    first = SpaceFactory()
+    SpaceFactory.create_batch(2)
+
+    everything = api_client.get("/api/spaces").json()["pagination"]["total"]
+    one_venue = api_client.get("/api/spaces", {"venue": first.venue_id}).json()
+    assert (everything, one_venue["pagination"]["total"]) == (3, 1)

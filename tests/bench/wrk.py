@@ -1,0 +1,36 @@
+"""Drive an HTTP endpoint with wrk (C, so the load generator stays light on a 2-core box)."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+REPORT_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+
+
+def require_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench-* does it)")
+    return wrk
+
+
+def run(url: str, *, connections: int, seconds: int, headers: dict[str, str]) -> dict:
+    command = [
+        require_wrk(),
+        "--threads",
+        "2",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{seconds}s",
+        "--timeout",
+        "30s",
+        "--script",
+        str(REPORT_SCRIPT),
+    ]
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
+    return json.loads(line.removeprefix("WRK_JSON "))
