@@ -116,9 +116,9 @@ def file_response(
         etag = _etag(stat)
         last_modified = int(stat.st_mtime)
 
+        # Django copies these headers into the 304 it builds.
         validators = HttpResponse()
-        validators["ETag"] = etag
-        validators["Last-Modified"] = http_date(last_modified)
+        _set_validators(validators, etag, last_modified)
         conditional = get_conditional_response(
             request, etag=etag, last_modified=last_modified, response=validators
         )
