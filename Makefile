@@ -87,3 +87,11 @@ lint: venv ## ruff lint and format check, migrations up to date
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+.PHONY: bench-files
+bench-files: venv ## worker RSS and throughput while serving/receiving a 1 GiB file (docs/BENCHMARKS.md)
+	@command -v curl >/dev/null && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || { \
+		echo "Installing curl and nginx (the benchmark compares with nginx)"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl nginx \
+		|| { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl nginx; }; }
+	$(BIN)/python tests/bench/bench_files.py $(BENCH_ARGS)
