@@ -21,18 +21,23 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lebrq
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production MEDIA_ROOT=$(CURDIR)/var/test-media \
 	INVOICE_DIR=$(CURDIR)/var/test-invoices
 
+# $(call apt-install,packages): install those of the Debian packages that are missing.
+define apt-install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing \
+		|| { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; }; \
+	fi
+endef
+
 .PHONY: help
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 .PHONY: system-deps
 system-deps: ## install the Debian packages the project needs (once)
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "Installing Debian packages: $$missing"; \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing \
-		|| { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; }; \
-	fi
+	$(call apt-install,$(APT_PACKAGES))
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt | system-deps
 	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or 3.13 found: install one (e.g. 'pyenv install 3.13') or pass PYTHON=/path/to/python3.13" >&2; exit 1; fi
@@ -92,9 +97,13 @@ BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_bench
 
 .PHONY: bench-tools
 bench-tools:
-	@command -v wrk >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk
+	$(call apt-install,wrk curl nginx)
 
 .PHONY: bench-bookings
 bench-bookings: venv mariadb bench-tools ## p50/p95 of booking list pages 1 and 2000 over 1M bookings
 	mariadb --protocol=tcp -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS lebrq_bench CHARACTER SET utf8mb4"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_bookings $(BENCH_ARGS)
+
+.PHONY: bench-files
+bench-files: venv bench-tools ## worker RSS and throughput while serving/receiving a 1 GiB file
+	$(BIN)/python tests/bench/bench_files.py $(BENCH_ARGS)

@@ -1,7 +1,9 @@
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -16,6 +18,9 @@ from bookings.models import (
     Space,
     Venue,
 )
+from tests.samples import PDF_BYTES, image_bytes
+from uploads.choices import MediaType, UploadKind
+from uploads.models import GalleryImage, Upload
 
 PASSWORD = "correct-horse-battery"
 
@@ -130,3 +135,45 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     name = "Asha Menon"
     mobile = "+919800000000"
     program_type = factory.SelfAttribute("program.program_type")
+
+
+class UploadFactory(factory.django.DjangoModelFactory):
+    """An upload whose file really exists in MEDIA_ROOT (written through the storage API).
+
+    A private PDF by default; `UploadFactory(image=True)` is a small PNG, and
+    `UploadFactory(content=b"...")` any bytes.
+    """
+
+    class Meta:
+        model = Upload
+
+    class Params:
+        content = PDF_BYTES
+        image = factory.Trait(
+            content=factory.LazyFunction(lambda: image_bytes("PNG", size=(8, 6))),
+            kind=UploadKind.IMAGE,
+            original_name="photo.png",
+            content_type="image/png",
+            width=8,
+            height=6,
+        )
+
+    owner = factory.SubFactory(UserFactory)
+    kind = UploadKind.FILE
+    original_name = "document.pdf"
+    content_type = "application/pdf"
+    # Stored under a random name like the service does; the suffix follows the type.
+    file = factory.LazyAttribute(
+        lambda u: ContentFile(u.content, name=f"x.{u.content_type.split('/')[-1]}")
+    )
+    size = factory.LazyAttribute(lambda u: len(u.content))
+    sha256 = factory.LazyAttribute(lambda u: hashlib.sha256(u.content).hexdigest())
+
+
+class GalleryImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GalleryImage
+
+    upload = factory.SubFactory(UploadFactory, image=True, is_public=True, owner=None)
+    title = factory.Sequence(lambda n: f"Gallery picture {n}")
+    media_type = MediaType.IMAGE

@@ -3,6 +3,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from uploads.choices import MediaType, UploadKind
@@ -48,6 +49,18 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.file.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("upload-file", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def download_name(self) -> str:
+        """The name a browser saves the file under: the client's, else one from the id."""
+        return self.original_name or f"upload-{self.pk}{PurePosixPath(self.file.name).suffix}"
 
 
 class GalleryImage(models.Model):

@@ -105,3 +105,21 @@ def test_unknown_catalog_ids_are_404(api_client):
     for path in ("/api/venues/999999", "/api/spaces/999999", "/api/items/999999"):
         assert api_client.get(path).status_code == 404, path
     assert api_client.get("/api/items/not-a-number").status_code == 404
+
+
+def test_gallery_lists_public_entries_newest_first_with_absolute_urls(api_client):
+    from tests.factories import GalleryImageFactory, UploadFactory
+    from uploads.models import GalleryImage
+
+    older = GalleryImageFactory(title="Stage")
+    newer = GalleryImageFactory(title="Hall")
+    GalleryImage.objects.create(upload=UploadFactory(image=True, is_public=False), title="Hidden")
+
+    body = api_client.get("/api/gallery").json()
+
+    assert [g["id"] for g in body["items"]] == [newer.pk, older.pk]
+    assert body["items"][0]["url"] == f"http://testserver/api/uploads/{newer.upload_id}"
+    image = api_client.get(body["items"][0]["url"])
+    assert image.status_code == 200
+    assert image.getvalue().startswith(b"\x89PNG")
+    image.close()

@@ -1,31 +1,22 @@
 """Every list endpoint runs the same number of queries for a page of 1 and a page of 100."""
 
 import pytest
-from django.core.files.base import ContentFile
 
 from tests.conftest import bearer_client
 from tests.factories import (
     BookingFactory,
     BookingItemFactory,
+    GalleryImageFactory,
     ItemFactory,
     ProgramFactory,
     SpaceFactory,
     UserFactory,
     VenueFactory,
 )
-from uploads.models import GalleryImage, Upload
 
 pytestmark = pytest.mark.django_db
 
 ROWS = 101
-
-
-def _gallery_rows(count: int) -> None:
-    for n in range(count):
-        upload = Upload(kind="image", content_type="image/png", size=3, sha256="0" * 64)
-        upload.is_public = True
-        upload.file.save(f"g{n}.png", ContentFile(b"png"), save=True)
-        GalleryImage.objects.create(upload=upload, title=f"Picture {n}")
 
 
 def _bookings_with_items(user, count: int, **fields) -> None:
@@ -43,7 +34,7 @@ LIST_ENDPOINTS = {
     "/api/spaces": lambda owner: SpaceFactory.create_batch(ROWS),
     "/api/items": lambda owner: ItemFactory.create_batch(ROWS),
     "/api/programs": lambda owner: ProgramFactory.create_batch(ROWS),
-    "/api/gallery": lambda owner: _gallery_rows(ROWS),
+    "/api/gallery": lambda owner: GalleryImageFactory.create_batch(ROWS),
     "/api/bookings": lambda owner: _bookings_with_items(owner, ROWS),
     "/api/bookings/regular-programs": lambda owner: _bookings_with_items(
         owner, ROWS, booking_type="daily"

@@ -31,7 +31,7 @@ class GalleryImageSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, entry: GalleryImage) -> str:
-        path = f"/api/uploads/{entry.upload_id}"
+        path = entry.upload.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 

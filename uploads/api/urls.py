@@ -1,9 +1,15 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from uploads.api import views
 from uploads.api.gallery import GalleryViewSet
 
 router = SimpleRouter(trailing_slash=False)
 router.register("gallery", GalleryViewSet, basename="gallery")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("uploads/image", views.ImageUploadView.as_view(), name="upload-image"),
+    path("uploads/files", views.FileUploadView.as_view(), name="upload-files"),
+    path("uploads/<int:pk>", views.UploadFileView.as_view(), name="upload-file"),
+    path("", include(router.urls)),
+]

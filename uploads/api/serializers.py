@@ -1,0 +1,39 @@
+from rest_framework import serializers
+
+from uploads.models import Upload
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Upload
+        fields = [
+            "id",
+            "url",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "kind",
+            "width",
+            "height",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class UploadResultSerializer(serializers.Serializer):
+    """The stored files; `url` and `path` (first file) keep legacy single-file callers working."""
+
+    url = serializers.CharField()
+    path = serializers.CharField(help_text="Storage name of the first file.")
+    files = UploadSerializer(many=True)
+
+
+class UploadRequestSerializer(serializers.Serializer):
+    """Documents the multipart body for the OpenAPI schema; parsing is the view's."""
+
+    file = serializers.ListField(
+        child=serializers.FileField(), help_text="One or more files (legacy name: `files`)."
+    )

@@ -1,0 +1,138 @@
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lebrq.api.negotiation import IgnoreAcceptHeader
+from uploads.api.serializers import (
+    UploadRequestSerializer,
+    UploadResultSerializer,
+    UploadSerializer,
+)
+from uploads.choices import UploadKind
+from uploads.models import Upload
+from uploads.responses import file_response
+from uploads.selectors import upload_get_visible
+from uploads.services import too_many_files, uploads_store
+from uploads.uploadhandlers import SizeLimitedUploadHandler
+
+logger = logging.getLogger(__name__)
+
+
+class UploadCreateView(APIView):
+    """Multipart upload of one or more files in the field `file` (or legacy `files`)."""
+
+    kind: UploadKind
+    parser_classes = [MultiPartParser]
+
+    def initialize_request(self, request: HttpRequest, *args, **kwargs) -> Request:
+        # Before anything reads the body: the handler stops an oversized file early.
+        request.upload_handlers = [SizeLimitedUploadHandler(request)]
+        return super().initialize_request(request, *args, **kwargs)
+
+    def post(self, request: Request) -> Response:
+        uploads = uploads_store(
+            uploaded_files=_uploaded_files(request), owner=request.user, kind=self.kind
+        )
+        files = UploadSerializer(uploads, many=True).data
+        result = {"url": files[0]["url"], "path": uploads[0].file.name, "files": files}
+        return Response(result, status=201)
+
+
+def _uploaded_files(request: Request) -> list[UploadedFile]:
+    try:
+        files = request.FILES
+    except TooManyFilesSent as exc:
+        # Django's parser stops at DATA_UPLOAD_MAX_NUMBER_FILES with a generic message.
+        raise too_many_files() from exc
+    return files.getlist("file") + files.getlist("files")
+
+
+_UPLOAD_ERRORS = {
+    400: OpenApiResponse(description="No file, empty, corrupt, too many pixels or files."),
+    401: OpenApiResponse(description="Not logged in."),
+    413: OpenApiResponse(description="A file is larger than UPLOAD_MAX_FILE_SIZE_MB."),
+    415: OpenApiResponse(description="A type that is not accepted (SVG, HTML, unknown...)."),
+}
+
+
+class ImageUploadView(UploadCreateView):
+    kind = UploadKind.IMAGE
+
+    @extend_schema(
+        request={"multipart/form-data": UploadRequestSerializer},
+        responses={201: UploadResultSerializer, **_UPLOAD_ERRORS},
+        description="JPEG, PNG, WebP or GIF images, re-encoded without their metadata.",
+        tags=["uploads"],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class FileUploadView(UploadCreateView):
+    kind = UploadKind.FILE
+
+    @extend_schema(
+        request={"multipart/form-data": UploadRequestSerializer},
+        responses={201: UploadResultSerializer, **_UPLOAD_ERRORS},
+        description="Images (as /uploads/image), PDF, MP4, QuickTime or WebM files.",
+        tags=["uploads"],
+    )
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class UploadFileView(APIView):
+    """The bytes of an upload, with Range and conditional requests (uploads.responses)."""
+
+    permission_classes = [AllowAny]
+    content_negotiation_class = IgnoreAcceptHeader
+
+    @extend_schema(
+        responses={
+            (200, "*/*"): OpenApiTypes.BINARY,
+            (206, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="One byte range."),
+            304: OpenApiResponse(description="Not modified."),
+            404: OpenApiResponse(description="No such file, or not yours and not public."),
+            416: OpenApiResponse(description="Range not satisfiable."),
+        },
+        description=(
+            "Public files are served to anyone; private ones to their owner and staff only. "
+            "Images are inline, other files attachments."
+        ),
+        tags=["uploads"],
+    )
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        upload = upload_get_visible(upload_id=pk, user=request.user)
+        try:
+            response = file_response(
+                request,
+                path=Path(upload.file.path),
+                content_type=upload.content_type,
+                filename=upload.download_name,
+                attachment=not upload.is_image,
+                x_accel_redirect=settings.X_ACCEL_PREFIX + upload.file.name,
+            )
+        except FileNotFoundError as exc:
+            logger.error("Upload %s has a row but no file at %s", upload.pk, upload.file.name)
+            raise NotFound() from exc
+        response["Cache-Control"] = _cache_control(upload)
+        return response
+
+
+def _cache_control(upload: Upload) -> str:
+    if upload.is_public:
+        return "public, max-age=86400"
+    return "private, max-age=0, must-revalidate"

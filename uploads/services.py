@@ -1,0 +1,153 @@
+"""Storing uploaded files: validation, content sniffing, image re-encoding, the model row.
+
+Used by the upload API and (later) the admin. Every refusal is an uploads.exceptions
+exception carrying its HTTP status (400, 413 or 415) and a message that names the file.
+"""
+
+import hashlib
+import re
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from uploads.choices import UploadKind
+from uploads.exceptions import UnsupportedFileType, UploadRejected, UploadTooLarge
+from uploads.filetypes import ALL_TYPES, IMAGE_TYPES, SNIFF_LENGTH, looks_like_markup, sniff
+from uploads.images import reencode_image
+from uploads.models import Upload
+
+ACCEPTED_TYPES = {UploadKind.IMAGE: IMAGE_TYPES, UploadKind.FILE: ALL_TYPES}
+
+
+def max_upload_bytes() -> int:
+    return settings.UPLOAD_MAX_FILE_SIZE_MB * 1024 * 1024
+
+
+def file_too_large(name: str) -> UploadTooLarge:
+    return UploadTooLarge(
+        f"{name}: the file is larger than {settings.UPLOAD_MAX_FILE_SIZE_MB} MB.",
+        code="file_too_large",
+    )
+
+
+def clean_original_name(name: str) -> str:
+    """The client's file name, for display only: base name, no control characters, ≤255.
+
+    Format characters (Unicode category Cf) go too: a right-to-left override can make
+    "gpj.exe" read as "exe.jpg".
+    """
+    base = re.split(r"[\\/]", name)[-1]
+    printable = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return "" if printable in {".", ".."} else printable[:255]
+
+
+def uploads_store(
+    *,
+    uploaded_files: Sequence[UploadedFile],
+    owner: Any,
+    kind: UploadKind,
+    is_public: bool = False,
+) -> list[Upload]:
+    """Store several files, all or none: one refusal stores nothing and leaves no file."""
+    if not uploaded_files:
+        raise UploadRejected("No file was sent: use the multipart field 'file'.", code="no_file")
+    if len(uploaded_files) > settings.UPLOAD_MAX_FILES:
+        raise too_many_files()
+    stored: list[Upload] = []
+    try:
+        with transaction.atomic():
+            for uploaded_file in uploaded_files:
+                stored.append(
+                    upload_store(
+                        uploaded_file=uploaded_file, owner=owner, kind=kind, is_public=is_public
+                    )
+                )
+    except BaseException:
+        for upload in stored:
+            upload.file.delete(save=False)
+        raise
+    return stored
+
+
+def too_many_files() -> UploadRejected:
+    return UploadRejected(
+        f"Too many files: send at most {settings.UPLOAD_MAX_FILES} in one upload.",
+        code="too_many_files",
+    )
+
+
+def upload_store(
+    *,
+    uploaded_file: UploadedFile,
+    owner: Any,
+    kind: UploadKind,
+    is_public: bool = False,
+) -> Upload:
+    """Validate one uploaded file and store it under a random name, with its Upload row.
+
+    The type comes from the content (see uploads.filetypes), never from the name or the
+    client's Content-Type. Images are decoded and re-encoded (uploads.images); `size` and
+    `sha256` describe the stored bytes, which is what a download returns. The file is read
+    in chunks throughout and never held in memory.
+    """
+    original_name = clean_original_name(uploaded_file.name or "")
+    label = original_name or "The file"
+    if uploaded_file.size == 0:
+        raise UploadRejected(f"{label}: the file is empty.", code="empty_file")
+    if uploaded_file.size > max_upload_bytes():
+        raise file_too_large(label)
+
+    uploaded_file.seek(0)
+    head = uploaded_file.read(SNIFF_LENGTH)
+    uploaded_file.seek(0)
+    if looks_like_markup(head):
+        raise UnsupportedFileType(
+            f"{label}: HTML, SVG and XML files are not accepted.", code="markup_refused"
+        )
+    file_type = sniff(head)
+    accepted = ACCEPTED_TYPES[kind]
+    if file_type not in accepted:
+        names = ", ".join(sorted(t.extension.upper() for t in accepted))
+        raise UnsupportedFileType(
+            f"{label}: this type of file is not accepted (accepted: {names}).",
+            code="unsupported_file_type",
+        )
+
+    upload = Upload(
+        owner=owner,
+        kind=kind,
+        original_name=original_name,
+        content_type=file_type.content_type,
+        is_public=is_public,
+    )
+    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as reencoded:
+        content: File = uploaded_file
+        if file_type.is_image:
+            upload.width, upload.height = reencode_image(
+                uploaded_file, reencoded, file_type, label=label
+            )
+            reencoded.flush()
+            content = File(reencoded)
+        upload.size = content.size
+        upload.sha256 = _sha256(content)
+        # FileSystemStorage moves a spooled upload into place instead of copying it.
+        upload.file.save(f"upload.{file_type.extension}", content, save=False)
+    try:
+        upload.save()
+    except BaseException:
+        upload.file.delete(save=False)
+        raise
+    return upload
+
+
+def _sha256(content: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in content.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
