@@ -325,3 +325,19 @@ def test_a_row_whose_file_is_missing_is_404(fetch, upload, customer):
     response = fetch(url(upload), user=customer)
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_streamed_file_does_not_hold_a_database_connection_while_it_streams(customer):
+    from django.db import connection
+
+    from tests.conftest import bearer_client
+    from tests.factories import UploadFactory
+
+    upload = UploadFactory(owner=customer, content=b"%PDF-1.4 streamed")
+    response = bearer_client(customer).get(f"/api/uploads/{upload.pk}")
+
+    assert response.streaming
+    assert connection.connection is None  # closed before the first byte was sent
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 streamed"
+    response.close()
