@@ -1,5 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from bookings import invoices, selectors
 from bookings.models import (
     Booking,
     BookingEvent,
@@ -107,6 +113,7 @@ class BookingAdmin(admin.ModelAdmin):
         "status",
         "total_amount",
         "created_at",
+        "invoice_link",
     )
     list_filter = ("status", "booking_type", "space", "start_datetime")
     list_select_related = ("user", "space")
@@ -114,8 +121,33 @@ class BookingAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "space", "venue")
     date_hierarchy = "start_datetime"
     show_full_result_count = False
-    readonly_fields = ("booking_reference", "created_at", "updated_at")
+    readonly_fields = ("booking_reference", "invoice_link", "created_at", "updated_at")
     inlines = [BookingItemInline, BookingEventInline]
+
+    @admin.display(description="Invoice")
+    def invoice_link(self, booking: Booking) -> str:
+        if booking.pk is None:
+            return "-"
+        url = reverse("admin:bookings_booking_invoice", args=[booking.pk])
+        return format_html('<a href="{}" class="invoice-link">PDF</a>', url)
+
+    def get_urls(self):
+        invoice = path(
+            "<int:booking_id>/invoice/",
+            self.admin_site.admin_view(self.invoice_view),
+            name="bookings_booking_invoice",
+        )
+        return [invoice, *super().get_urls()]
+
+    def invoice_view(self, request: HttpRequest, booking_id: int) -> HttpResponseBase:
+        """The same PDF the API serves, for staff signed in to the admin."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            booking = selectors.booking_list_with_items().select_related("user").get(pk=booking_id)
+        except Booking.DoesNotExist:
+            raise Http404("No such booking.") from None
+        return invoices.invoice_response(request, booking)
 
 
 @admin.register(BookingItem)

@@ -186,15 +186,15 @@ def _insert_booking(
             )
         )
     hours = pricing.booked_hours(start, end)
-    total = pricing.money(
-        pricing.space_charge(space.price_per_hour, hours) + sum(line.total_price for line in lines)
-    )
+    space_amount = pricing.money(pricing.space_charge(space.price_per_hour, hours))
+    total = space_amount + sum(line.total_price for line in lines)
     booking = Booking.objects.create(
         user=user,
         venue_id=space.venue_id,
         space=space,
         start_datetime=start,
         end_datetime=end,
+        space_amount=space_amount,
         total_amount=total,
         advance_amount=pricing.money(
             pricing.percentage_of(total, space.advance_payment_percentage)

@@ -165,6 +165,12 @@ CANCELLATION_MIN_NOTICE_HOURS = env.int("CANCELLATION_MIN_NOTICE_HOURS", default
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="LeBRQ")
 INVOICE_DIR = env.path("INVOICE_DIR", default=BASE_DIR / "var" / "invoices")
 GST_RATE_PERCENT = Decimal(env.str("GST_RATE_PERCENT", default="18"))
+# Renders at once per worker process (WeasyPrint peaks at ~80 MB each), and how long a request
+# waits for one before answering 503 + Retry-After (the render carries on).
+INVOICE_RENDER_WORKERS = env.int("INVOICE_RENDER_WORKERS", default=1)
+INVOICE_RENDER_TIMEOUT_SECONDS = env.int("INVOICE_RENDER_TIMEOUT_SECONDS", default=30)
+# The nginx `internal` location that maps to INVOICE_DIR in x-accel mode.
+INVOICE_X_ACCEL_PREFIX = env.str("INVOICE_X_ACCEL_PREFIX", default="/protected-invoices/")
 
 # --- Ops: body limit, memory shedding, worker recycling --------------------------------------
 MAX_BODY_SIZE_MB = env.int("MAX_BODY_SIZE_MB", default=15)
@@ -250,5 +256,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint narrates every render step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

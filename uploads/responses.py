@@ -15,11 +15,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.db import connections
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
+
+from lebrq.db import release_database_connections
 
 CHUNK_SIZE = 64 * 1024
 
@@ -148,7 +149,7 @@ def file_response(
             response = StreamingHttpResponse(
                 slice_class(file, start, length), content_type=content_type
             )
-            _release_database_connections()
+            release_database_connections()
     except BaseException:
         file.close()
         raise
@@ -160,18 +161,6 @@ def file_response(
     _set_validators(response, etag, last_modified)
     _set_common_headers(response, disposition)
     return response
-
-
-def _release_database_connections() -> None:
-    """Close this thread's database connections before a long body starts to stream.
-
-    Django closes them at request_finished, which for a streamed file comes only after the
-    last byte: a hundred slow downloads would hold a hundred idle connections. Connections
-    inside a transaction (tests, ATOMIC_REQUESTS) are left alone.
-    """
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            connection.close()
 
 
 def _etag(stat: os.stat_result) -> str:

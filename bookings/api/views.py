@@ -1,9 +1,15 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -12,10 +18,11 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bookings import filters, selectors, services
+from bookings import filters, invoices, selectors, services
 from bookings.api import serializers
 from bookings.models import Booking
 from lebrq.api.filters import StableOrderingFilter
+from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.permissions import IsStaff
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -133,7 +140,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return selectors.regular_program_list_for_user(user)
         # Detail actions look among all bookings so that another user's booking is a 403
         # (IsOwnerOrStaff), not a 404.
-        return selectors.booking_list_with_items()
+        bookings = selectors.booking_list_with_items()
+        return bookings.select_related("user") if self.action == "invoice" else bookings
 
     @extend_schema(
         summary="Book a space",
@@ -178,6 +186,18 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         body = serializers.ActionResultSerializer(selectors.booking_get(booking.pk)).data
         return Response(body)
+
+    @extend_schema(
+        summary="The booking's invoice as a PDF (rendered once per booking version)",
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (206, "application/pdf"): OpenApiTypes.BINARY,
+            503: OpenApiResponse(description="Still rendering; retry after Retry-After."),
+        },
+    )
+    @action(detail=True, content_negotiation_class=IgnoreAcceptHeader)
+    def invoice(self, request: Request, pk: str) -> HttpResponseBase:
+        return invoices.invoice_response(request, self.get_object())
 
     @extend_schema(
         summary="Your regular-program bookings (daily classes, live shows), soonest first",

@@ -51,7 +51,18 @@ class Booking(models.Model):
         max_length=20, choices=BookingType.choices, default=BookingType.ONE_DAY
     )
     event_type = models.CharField(max_length=100, blank=True)
-    total_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    space_amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="The space's hire for the booked hours, at the price when it was booked.",
+    )
+    total_amount = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Before tax: the space's hire plus every item's total.",
+    )
     advance_amount = models.DecimalField(
         max_digits=12,
         decimal_places=2,

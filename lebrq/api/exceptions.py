@@ -64,6 +64,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = _normalise(response.data)
+        if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+            response.setdefault("Retry-After", str(settings.RETRY_AFTER_SECONDS))
     return response
 
 

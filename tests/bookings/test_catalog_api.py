@@ -122,4 +122,3 @@ def test_gallery_lists_public_entries_newest_first_with_absolute_urls(api_client
     image = api_client.get(body["items"][0]["url"])
     assert image.status_code == 200
     assert image.getvalue().startswith(b"\x89PNG")
-    image.close()

@@ -340,4 +340,3 @@ def test_a_streamed_file_does_not_hold_a_database_connection_while_it_streams(cu
     assert response.streaming
     assert connection.connection is None  # closed before the first byte was sent
     assert b"".join(response.streaming_content) == b"%PDF-1.4 streamed"
-    response.close()
