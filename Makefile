@@ -106,4 +106,8 @@ bench-bookings: venv mariadb bench-tools ## p50/p95 of booking list pages 1 and 
 
 .PHONY: bench-files
 bench-files: venv bench-tools ## worker RSS and throughput while serving/receiving a 1 GiB file
-	$(BIN)/python tests/bench/bench_files.py $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.bench_files $(BENCH_ARGS)
+
+.PHONY: bench-invoices
+bench-invoices: venv ## invoice first-render and cached-serve latency, worker RSS over 50 invoices
+	$(BIN)/python -m tests.bench.bench_invoices $(BENCH_ARGS)

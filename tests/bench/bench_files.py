@@ -11,7 +11,7 @@ each as a delta over the worker's idle RSS after a warm-up, and compares downloa
 with nginx serving the same file from disk, directly and through Django's X-Accel-Redirect mode.
 Exits 1 if any RSS delta passes 8 MB. Needs curl and nginx (`make bench-files` installs them).
 
-    .venv/bin/python tests/bench/bench_files.py [--size-mib 1024] [--port 18470]
+    .venv/bin/python -m tests.bench.bench_files [--size-mib 1024] [--port 18470]
 """
 
 import argparse
@@ -21,25 +21,26 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
+from tests.bench.server import (
+    MB,
+    PeakRss,
+    django_env,
+    gunicorn,
+    idle_rss,
+    manage,
+    only_worker,
+)
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = REPO / ".venv" / "bin"
-MB = 1_000_000
 MIB = 1024 * 1024
 RSS_DELTA_LIMIT_MB = 8.0
-SAMPLE_INTERVAL = 0.02
 # An MP4 `ftyp` box, so the upload endpoint accepts the file as video/mp4.
 MP4_HEADER = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 
@@ -55,40 +56,6 @@ class Result:
     @property
     def throughput(self) -> float:
         return self.megabytes / self.seconds if self.seconds else 0.0
-
-
-class PeakRss:
-    """Samples a process's RSS in a background thread; `peak` is the largest seen."""
-
-    def __init__(self, process: psutil.Process) -> None:
-        self.process = process
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            time.sleep(SAMPLE_INTERVAL)
-
-    def __enter__(self) -> "PeakRss":
-        self.peak = self.process.memory_info().rss
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
-
-
-def idle_rss(process: psutil.Process, seconds: float = 1.0) -> int:
-    samples = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        samples.append(process.memory_info().rss)
-        time.sleep(SAMPLE_INTERVAL)
-    return int(statistics.median(samples))
 
 
 def write_big_file(path: Path, size: int) -> str:
@@ -107,39 +74,19 @@ def write_big_file(path: Path, size: int) -> str:
     return digest.hexdigest()
 
 
-def server_env(workdir: Path, port: int, **overrides: str) -> dict[str, str]:
+def server_env(workdir: Path, **overrides: str) -> dict[str, str]:
     env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production",
+        **django_env(),
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "MEDIA_ROOT": str(workdir / "media"),
         "FILE_UPLOAD_TEMP_DIR": str(workdir / "upload-tmp"),
-        "SECURE_SSL_REDIRECT": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_MAX_REQUESTS": "0",
         "GUNICORN_TIMEOUT": "600",
-        "GUNICORN_ACCESS_LOG": "/dev/null",
-        "LOG_LEVEL": "WARNING",
         # Room for the 1 GiB upload (the body-limit wrapper reads UPLOAD_MAX_BODY_SIZE_MB).
         "UPLOAD_MAX_FILE_SIZE_MB": "4096",
         "UPLOAD_MAX_BODY_SIZE_MB": "8192",
     }
     env.update(overrides)
     return env
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
-        [str(BIN / "python"), "manage.py", *args],
-        env=env,
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 REGISTER_FILE = """
@@ -154,48 +101,6 @@ upload = Upload.objects.create(
 )
 print(json.dumps({{"id": upload.pk, "token": str(AccessToken.for_user(user))}}))
 """
-
-
-def wait_for(url: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback URL we built
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int, log: Path) -> Iterator[psutil.Process]:
-    """The real server; yields its only worker process."""
-    with log.open("ab") as log_file:
-        master = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-c",
-                "deploy/gunicorn.conf.py",
-                "lebrq.asgi:application",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=log_file,
-            stderr=log_file,
-        )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/api/health")
-        workers = psutil.Process(master.pid).children()
-        assert len(workers) == 1, f"expected one worker, found {workers}; see {log}"
-        yield workers[0]
-    finally:
-        master.terminate()
-        try:
-            master.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            master.kill()
-            master.wait()
 
 
 NGINX_CONF = """
@@ -312,15 +217,15 @@ def curl_parallel(url: str, ranges: list[str], token: str) -> tuple[list[str], i
 
 def run(size: int, port: int, workdir: Path) -> list[Result]:
     nginx_port, xaccel_port = port + 1, port + 2
-    env = server_env(workdir, port)
+    env = server_env(workdir)
     for directory in ("media", "upload-tmp"):
         (workdir / directory).mkdir()
     print(f"Writing a {size // MIB} MiB file and migrating a SQLite database in {workdir}")
     big = workdir / "media" / "uploads" / "bench" / "big.mp4"
     sha256 = write_big_file(big, size)
-    manage(env, "migrate", "--no-input")
+    manage("migrate", "--no-input", env=env)
     registered = json.loads(
-        manage(env, "shell", "-v", "0", "-c", REGISTER_FILE.format(size=size, sha256=sha256))
+        manage("shell", "-v", "0", "-c", REGISTER_FILE.format(size=size, sha256=sha256), env=env)
     )
     token = registered["token"]
     base = f"http://127.0.0.1:{port}"
@@ -328,7 +233,8 @@ def run(size: int, port: int, workdir: Path) -> list[Result]:
     chunk = 64 * MIB
     results: list[Result] = []
 
-    with gunicorn(env, port, workdir / "gunicorn.log") as worker:
+    with gunicorn(port, env, workers=1, log=workdir / "gunicorn.log") as master:
+        worker = only_worker(master)
         # Warm up: first requests import code and start thread pools; that is not per-file cost.
         status, received, _ = curl(file_url, "-r", "0-1048575", token=token)
         assert (status, received) == ("206", MIB), (status, received)
@@ -409,11 +315,9 @@ def run(size: int, port: int, workdir: Path) -> list[Result]:
         measured("Django: download 4 concurrent quarter ranges", concurrent_ranges)
         measured(f"Django: upload {size // MIB} MiB multipart", upload)
 
-    xaccel_env = server_env(
-        workdir, xaccel_port, FILE_SERVE_MODE="x-accel", X_ACCEL_PREFIX="/protected-media/"
-    )
+    xaccel_env = server_env(workdir, FILE_SERVE_MODE="x-accel", X_ACCEL_PREFIX="/protected-media/")
     with (
-        gunicorn(xaccel_env, xaccel_port, workdir / "gunicorn-xaccel.log"),
+        gunicorn(xaccel_port, xaccel_env, workers=1, log=workdir / "gunicorn-xaccel.log"),
         nginx(workdir, nginx_port, xaccel_port),
     ):
         direct_url = f"http://127.0.0.1:{nginx_port}/media/uploads/bench/big.mp4"
