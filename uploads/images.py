@@ -26,10 +26,20 @@ _SAVE_OPTIONS = {
 }
 
 
+THUMBNAIL_SIZE = (320, 320)
+
+
 def reencode_image(
-    source: BinaryIO, destination: BinaryIO, file_type: FileType, *, label: str
+    source: BinaryIO,
+    destination: BinaryIO,
+    file_type: FileType,
+    *,
+    label: str,
+    thumbnail: BinaryIO | None = None,
 ) -> tuple[int, int]:
-    """Check the image in `source` and write a clean copy to `destination`.
+    """Check the image in `source` and write a clean copy to `destination`, and a JPEG
+    preview of at most THUMBNAIL_SIZE to `thumbnail` if given (from the pixels already
+    decoded, so it costs no second decode).
 
     Returns (width, height) after EXIF orientation is applied. Raises UploadRejected (its
     message starts with `label`) for a corrupt or truncated image and for more pixels than
@@ -54,6 +64,9 @@ def reencode_image(
                     **_SAVE_OPTIONS[pillow_format],
                     **_NO_METADATA,
                 )
+                if thumbnail is not None:
+                    image.seek(0)
+                    _save_thumbnail(image, thumbnail)
                 return image.size
             # In place: a transposed copy would hold the decoded pixels twice (measured 283
             # instead of 142 MB for a 36-megapixel JPEG).
@@ -65,6 +78,8 @@ def reencode_image(
                 **_SAVE_OPTIONS[pillow_format],
                 **_NO_METADATA,
             )
+            if thumbnail is not None:
+                _save_thumbnail(image, thumbnail)
             return image.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(label) from exc
@@ -77,6 +92,17 @@ def reencode_image(
         raise UploadRejected(
             f"{label}: the image is corrupt or truncated.", code="corrupt_image"
         ) from exc
+
+
+def _save_thumbnail(image: Image.Image, thumbnail: BinaryIO) -> None:
+    preview = image.convert("RGBA") if image.mode in ("P", "LA", "PA") else image.copy()
+    preview.thumbnail(THUMBNAIL_SIZE)
+    if preview.mode != "RGB":
+        # JPEG has no alpha: lay transparent images on white.
+        background = Image.new("RGB", preview.size, "white")
+        background.paste(preview, mask=preview.getchannel("A") if "A" in preview.mode else None)
+        preview = background
+    preview.save(thumbnail, format="JPEG", quality=80, optimize=True)
 
 
 def _check_pixel_budget(image: Image.Image, label: str) -> None:

@@ -9,6 +9,10 @@ from django.utils import timezone
 from uploads.choices import MediaType, UploadKind
 
 
+def thumbnail_name(instance: "Upload", filename: str) -> str:
+    return f"thumbnails/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
 def stored_name(instance: "Upload", filename: str) -> str:
     """A random path for a stored file: never the client's name or directory.
 
@@ -35,6 +39,12 @@ class Upload(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    thumbnail = models.FileField(
+        upload_to=thumbnail_name,
+        max_length=255,
+        blank=True,
+        help_text="A small JPEG preview, made when an image is uploaded.",
+    )
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     is_public = models.BooleanField(
@@ -52,6 +62,14 @@ class Upload(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("upload-file", args=[self.pk])
+
+    def delete_files(self) -> None:
+        """Remove the stored file and its preview (the row is the caller's business)."""
+        self.file.delete(save=False)
+        self.thumbnail.delete(save=False)
+
+    def get_thumbnail_url(self) -> str | None:
+        return reverse("upload-thumbnail", args=[self.pk]) if self.thumbnail else None
 
     @property
     def is_image(self) -> bool:

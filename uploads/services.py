@@ -70,7 +70,7 @@ def uploads_store(
                 )
     except BaseException:
         for upload in stored:
-            upload.file.delete(save=False)
+            upload.delete_files()
         raise
     return stored
 
@@ -126,23 +126,30 @@ def upload_store(
         content_type=file_type.content_type,
         is_public=is_public,
     )
-    with tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as reencoded:
+    temp_dir = settings.FILE_UPLOAD_TEMP_DIR
+    with (
+        tempfile.NamedTemporaryFile(dir=temp_dir) as reencoded,
+        tempfile.NamedTemporaryFile(dir=temp_dir) as preview,
+    ):
         content: File = uploaded_file
         if file_type.is_image:
             upload.width, upload.height = reencode_image(
-                uploaded_file, reencoded, file_type, label=label
+                uploaded_file, reencoded, file_type, label=label, thumbnail=preview
             )
             reencoded.flush()
             content = File(reencoded)
         upload.size = content.size
         upload.sha256 = _sha256(content)
-        # FileSystemStorage moves a spooled upload into place instead of copying it.
-        upload.file.save(f"upload.{file_type.extension}", content, save=False)
-    try:
-        upload.save()
-    except BaseException:
-        upload.file.delete(save=False)
-        raise
+        try:
+            # FileSystemStorage moves a spooled upload into place instead of copying it.
+            upload.file.save(f"upload.{file_type.extension}", content, save=False)
+            if file_type.is_image:
+                preview.flush()
+                upload.thumbnail.save("thumbnail.jpg", File(preview), save=False)
+            upload.save()
+        except BaseException:
+            upload.delete_files()
+            raise
     return upload
 
 
@@ -151,3 +158,9 @@ def _sha256(content: File) -> str:
     for chunk in content.chunks():
         digest.update(chunk)
     return digest.hexdigest()
+
+
+def upload_delete(upload: Upload) -> None:
+    """Delete the row, then its files once the deletion is committed (a rollback keeps both)."""
+    upload.delete()
+    transaction.on_commit(upload.delete_files)

@@ -1,18 +1,17 @@
 """The one pagination class of the API (the legacy contract the frontend reads)."""
 
-import hashlib
 import math
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from lebrq.pagination import cached_count, page_rows
 
 
 def _positive_int(request: Request, name: str, default: int) -> int:
@@ -26,24 +25,6 @@ def _positive_int(request: Request, name: str, default: int) -> int:
     if value < 1:
         raise ValidationError({name: ["Must be 1 or more."]})
     return value
-
-
-def _count(queryset: QuerySet[Any]) -> int:
-    """COUNT(*) of the list, cached briefly when it is large.
-
-    InnoDB counts by scanning an index: ~0.4 s per million rows. Totals under
-    PAGINATION_COUNT_CACHE_MIN_ROWS are always exact; larger ones may be up to
-    PAGINATION_COUNT_CACHE_SECONDS old, which a "page 3 of 20,000" display tolerates.
-    """
-    sql, params = queryset.query.sql_with_params()
-    key = "page-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    total = queryset.count()
-    if total >= settings.PAGINATION_COUNT_CACHE_MIN_ROWS:
-        cache.set(key, total, settings.PAGINATION_COUNT_CACHE_SECONDS)
-    return total
 
 
 class PagePagination(pagination.BasePagination):
@@ -69,17 +50,11 @@ class PagePagination(pagination.BasePagination):
         self.page_size_used = min(
             _positive_int(request, "page_size", self.page_size), self.max_page_size
         )
-        self.total = _count(queryset)
+        self.total = cached_count(queryset)
         offset = (self.page - 1) * self.page_size_used
         if offset >= self.total:
             return []
-        # Deferred join: find the page's ids with the narrowest query (an index-only scan for
-        # our list indexes), then load those rows with their joins. Offsetting the joined query
-        # itself took 18 s at page 2,000 of a million bookings on MariaDB.
-        page_ids = list(
-            queryset.values_list("pk", flat=True)[offset : offset + self.page_size_used]
-        )
-        return list(queryset.filter(pk__in=page_ids))
+        return page_rows(queryset, offset, self.page_size_used)
 
     def get_pagination_data(self) -> dict[str, Any]:
         total_pages = math.ceil(self.total / self.page_size_used) if self.total else 0

@@ -75,6 +75,7 @@ def test_it_stores_an_image_under_a_random_name(customer_client, customer, setti
             {
                 "id": upload.pk,
                 "url": f"/api/uploads/{upload.pk}",
+                "thumbnail_url": f"/api/uploads/{upload.pk}/thumbnail",
                 "original_name": "holiday.png",
                 "content_type": "image/png",
                 "size": len(stored),
@@ -400,3 +401,25 @@ def test_uploads_work_under_asgi(customer):
 
     assert response.status_code == 201
     assert Upload.objects.get().owner == customer
+
+
+def test_an_image_gets_a_small_jpeg_preview_and_a_pdf_none(customer_client, customer):
+    big = image_bytes("PNG", size=(1200, 800))
+
+    image = post(customer_client, IMAGE_URL, ("wide.png", big, "image/png")).json()["files"][0]
+    document = post(customer_client, FILES_URL, ("doc.pdf", PDF_BYTES, "application/pdf"))
+
+    preview = customer_client.get(image["thumbnail_url"])
+    assert preview.status_code == 200
+    assert preview["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(b"".join(preview.streaming_content))) as thumbnail:
+        assert thumbnail.format == "JPEG"
+        assert thumbnail.size == (320, 213)
+    assert document.json()["files"][0]["thumbnail_url"] is None
+
+
+def test_a_preview_is_as_private_as_its_file(customer_client, other_client):
+    png = image_bytes("PNG", size=(40, 30))
+    image = post(customer_client, IMAGE_URL, ("me.png", png, "image/png")).json()["files"][0]
+
+    assert other_client.get(image["thumbnail_url"]).status_code == 404

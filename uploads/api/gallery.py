@@ -14,6 +14,7 @@ class GalleryImageSerializer(serializers.ModelSerializer):
     width = serializers.IntegerField(source="upload.width")
     height = serializers.IntegerField(source="upload.height")
     url = serializers.SerializerMethodField(help_text="Absolute URL of the file.")
+    thumbnail_url = serializers.SerializerMethodField(help_text="Absolute URL of a preview.")
 
     class Meta:
         model = GalleryImage
@@ -27,11 +28,18 @@ class GalleryImageSerializer(serializers.ModelSerializer):
             "width",
             "height",
             "url",
+            "thumbnail_url",
             "created_at",
         ]
 
     def get_url(self, entry: GalleryImage) -> str:
-        path = entry.upload.get_absolute_url()
+        return self._absolute(entry.upload.get_absolute_url())
+
+    def get_thumbnail_url(self, entry: GalleryImage) -> str | None:
+        path = entry.upload.get_thumbnail_url()
+        return self._absolute(path) if path else None
+
+    def _absolute(self, path: str) -> str:
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 

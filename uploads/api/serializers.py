@@ -5,12 +5,16 @@ from uploads.models import Upload
 
 class UploadSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    thumbnail_url = serializers.CharField(
+        source="get_thumbnail_url", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Upload
         fields = [
             "id",
             "url",
+            "thumbnail_url",
             "original_name",
             "content_type",
             "size",

@@ -11,5 +11,10 @@ urlpatterns = [
     path("uploads/image", views.ImageUploadView.as_view(), name="upload-image"),
     path("uploads/files", views.FileUploadView.as_view(), name="upload-files"),
     path("uploads/<int:pk>", views.UploadFileView.as_view(), name="upload-file"),
+    path(
+        "uploads/<int:pk>/thumbnail",
+        views.UploadThumbnailView.as_view(),
+        name="upload-thumbnail",
+    ),
     path("", include(router.urls)),
 ]

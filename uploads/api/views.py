@@ -132,6 +132,34 @@ class UploadFileView(APIView):
         return response
 
 
+class UploadThumbnailView(APIView):
+    """A small JPEG preview of an image upload; same visibility as the file."""
+
+    permission_classes = [AllowAny]
+    content_negotiation_class = IgnoreAcceptHeader
+
+    @extend_schema(
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            304: OpenApiResponse(description="Not modified."),
+            404: OpenApiResponse(description="No such image, no preview, or not visible."),
+        },
+        tags=["uploads"],
+    )
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
+        upload = upload_get_visible(upload_id=pk, user=request.user)
+        if not upload.thumbnail:
+            raise NotFound("This upload has no preview.")
+        response = file_response(
+            request,
+            path=Path(upload.thumbnail.path),
+            content_type="image/jpeg",
+            x_accel_redirect=settings.X_ACCEL_PREFIX + upload.thumbnail.name,
+        )
+        response["Cache-Control"] = _cache_control(upload)
+        return response
+
+
 def _cache_control(upload: Upload) -> str:
     if upload.is_public:
         return "public, max-age=86400"
