@@ -1,4 +1,8 @@
-"""ASGI entry point served by gunicorn's uvicorn workers."""
+"""ASGI entry point served by gunicorn's uvicorn workers.
+
+The ops guards wrap Django from the outside: they must answer before Django reads the body
+(see ops/asgi.py for the order).
+"""
 
 import os
 
@@ -6,4 +10,10 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lebrq.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+# Imported only now: the guards use the settings and the API error format, which need the
+# app registry that get_asgi_application() has just set up.
+from ops.asgi import BodySizeLimit, MemoryShedding, WorkerRecycling  # noqa: E402
+
+application = MemoryShedding(WorkerRecycling(BodySizeLimit(django_application)))

@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 logger = logging.getLogger(__name__)
 
 DATABASE_UNAVAILABLE = "The database is unavailable right now; please retry shortly."
+MEMORY_PRESSURE = "The server is short of memory right now; please retry in a few seconds."
 
 
 def error_body(detail: str, *, code: str | None = None, errors: Any = None) -> dict[str, Any]:
