@@ -133,8 +133,10 @@ class BodySizeLimit:
         if declared:
             # Differing repeated lengths are a request-smuggling trick; refuse them too.
             if len(set(declared)) != 1 or not declared[0].isdigit():
+                # Where the body ends is unknown: the connection cannot be reused.
+                close = [(b"connection", b"close")]
                 await self._refuse(
-                    scope, send, 400, "Invalid Content-Length header.", "bad_request"
+                    scope, send, 400, "Invalid Content-Length header.", "bad_request", close
                 )
             elif int(declared[0]) > limit:
                 await self._too_large(scope, send, limit)
@@ -174,12 +176,24 @@ class BodySizeLimit:
                 await self._too_large(scope, send, limit)
 
     async def _too_large(self, scope: Scope, send: Send, limit: int) -> None:
+        # No "Connection: close": closing a socket with unread body bytes in it makes the
+        # kernel reset the connection, and the client (nginx included, still writing the
+        # body it buffered) gets an error instead of this 413. uvicorn instead discards the
+        # rest of the body as it arrives, without buffering it, and keeps the connection
+        # (unless the request itself said "Connection: close": see the nginx site).
         message = REQUEST_TOO_LARGE.format(limit=limit // MiB)
-        await self._refuse(scope, send, 413, message, "request_too_large")
+        await self._refuse(scope, send, 413, message, "request_too_large", [])
 
-    async def _refuse(self, scope: Scope, send: Send, status: int, detail: str, code: str) -> None:
-        # The unread body is still on the connection: close it rather than parse it away.
-        headers = [(b"connection", b"close"), *self.cors.headers(scope)]
+    async def _refuse(
+        self,
+        scope: Scope,
+        send: Send,
+        status: int,
+        detail: str,
+        code: str,
+        headers: list[tuple[bytes, bytes]],
+    ) -> None:
+        headers = [*headers, *self.cors.headers(scope)]
         await send_json(send, status, error_body(detail, code=code), headers)
 
 
