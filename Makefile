@@ -82,6 +82,10 @@ test: venv mariadb ## run the whole suite on MariaDB
 test-postgres: venv postgres ## run the whole suite on PostgreSQL
 	$(TEST_ENV) DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
+.PHONY: e2e
+e2e: venv mariadb ## end to end over HTTPS on loopback: nginx (installed if missing) + gunicorn + MariaDB
+	$(TEST_ENV) $(BIN)/pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
+
 .PHONY: lint
 lint: venv ## ruff lint and format check, migrations up to date
 	$(BIN)/ruff check .
