@@ -86,6 +86,10 @@ test-postgres: venv postgres ## run the whole suite on PostgreSQL
 e2e: venv mariadb ## end to end over HTTPS on loopback: nginx (installed if missing) + gunicorn + MariaDB
 	$(TEST_ENV) $(BIN)/pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
 
+.PHONY: bench-pss
+bench-pss: venv mariadb ## PSS of master + 2 workers: no preload / preload / preload+gc.freeze, idle and under load
+	$(BIN)/python -m tests.bench.bench_pss
+
 .PHONY: lint
 lint: venv ## ruff lint and format check, migrations up to date
 	$(BIN)/ruff check .

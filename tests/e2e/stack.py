@@ -142,13 +142,14 @@ class Gunicorn:
     env: dict[str, str]
     port: int
     log: Path
+    config: Path = ROOT / "deploy" / "gunicorn.conf.py"
     process: subprocess.Popen | None = None
 
     def start(self, **overrides: str) -> None:
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", **overrides}
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
-                [BIN / "gunicorn", "-c", "deploy/gunicorn.conf.py", "lebrq.asgi:application"],
+                [BIN / "gunicorn", "-c", self.config, "lebrq.asgi:application"],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
