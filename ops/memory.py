@@ -177,10 +177,18 @@ def _stat(path: Path, key: str) -> int:
     return 0
 
 
-def process_rss_bytes(proc: Path = PROC) -> int:
-    """This process's resident set size: /proc/self/statm's second field, in pages."""
-    resident_pages = int((proc / "self" / "statm").read_text().split()[1])
-    return resident_pages * os.sysconf("SC_PAGE_SIZE")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+STATM = PROC / "self" / "statm"
+
+
+def process_rss_bytes(statm: Path = STATM) -> int:
+    """This process's resident set size: /proc/self/statm's second field, in pages.
+
+    About 20 µs, cheap enough to run after every request. (Not a file kept open: one
+    opened before gunicorn forks would go on reading the master's numbers.)
+    """
+    with open(statm, "rb") as numbers:
+        return int(numbers.read().split()[1]) * PAGE_SIZE
 
 
 class MemoryMonitor:

@@ -182,7 +182,7 @@ def test_the_reader_on_this_machine_names_a_source_and_a_sane_percentage():
 def test_process_rss_is_statm_resident_pages_times_the_page_size(tmp_path):
     write(tmp_path / "self" / "statm", "50000 1234 500 10 0 900 0\n")
 
-    assert process_rss_bytes(tmp_path) == 1234 * os.sysconf("SC_PAGE_SIZE")
+    assert process_rss_bytes(tmp_path / "self" / "statm") == 1234 * os.sysconf("SC_PAGE_SIZE")
 
 
 class CountingReader:
