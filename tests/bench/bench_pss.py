@@ -18,6 +18,7 @@ and exits with status 2.
 """
 
 import asyncio
+import os
 import sys
 import tempfile
 import threading
@@ -40,7 +41,7 @@ from tests.e2e.stack import (
 
 PORT = 19201
 BASE = f"http://127.0.0.1:{PORT}"
-DATABASE_URL = "mysql://root@127.0.0.1:3306/lebrq_bench"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/lebrq_bench")
 CONCURRENCY = 100
 ROUNDS = 3
 MiB = 2**20
