@@ -19,7 +19,7 @@ TEST_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lebrq
 # Throwaway databases, dropped and recreated by every run (names must end in _e2e / _bench).
 E2E_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_e2e
-BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_bench
+PSS_BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_pss_bench
 # Settings every test run shares: a throwaway key (tests run with DEBUG off, like production).
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production MEDIA_ROOT=$(CURDIR)/var/test-media \
 	INVOICE_DIR=$(CURDIR)/var/test-invoices
@@ -91,7 +91,7 @@ e2e: venv mariadb ## end to end over HTTPS on loopback: nginx (installed if miss
 
 .PHONY: bench-pss
 bench-pss: venv mariadb ## PSS of master + 2 workers: no preload / preload / preload+gc.freeze, idle and under load
-	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pss
+	PSS_BENCH_DATABASE_URL=$(PSS_BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pss
 
 .PHONY: lint
 lint: venv ## ruff lint and format check, migrations up to date
