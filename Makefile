@@ -17,6 +17,9 @@ APT_PACKAGES := build-essential pkg-config libmariadb-dev libpq5 \
 DEV_DATABASE_URL ?= sqlite:///$(CURDIR)/var/db.sqlite3
 TEST_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lebrq
+# Throwaway databases, dropped and recreated by every run (names must end in _e2e / _bench).
+E2E_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_e2e
+PSS_BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_pss_bench
 # Settings every test run shares: a throwaway key (tests run with DEBUG off, like production).
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production MEDIA_ROOT=$(CURDIR)/var/test-media \
 	INVOICE_DIR=$(CURDIR)/var/test-invoices
@@ -86,6 +89,14 @@ test: venv mariadb ## run the whole suite on MariaDB
 .PHONY: test-postgres
 test-postgres: venv postgres ## run the whole suite on PostgreSQL
 	$(TEST_ENV) DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+.PHONY: e2e
+e2e: venv mariadb ## end to end over HTTPS on loopback: nginx (installed if missing) + gunicorn + MariaDB
+	$(TEST_ENV) E2E_DATABASE_URL=$(E2E_DATABASE_URL) $(BIN)/pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
+
+.PHONY: bench-pss
+bench-pss: venv mariadb ## PSS of master + 2 workers: no preload / preload / preload+gc.freeze, idle and under load
+	PSS_BENCH_DATABASE_URL=$(PSS_BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pss
 
 .PHONY: lint
 lint: venv ## ruff lint and format check, migrations up to date

@@ -35,6 +35,10 @@ errorlog = "-"
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# The heartbeat file is touched every few seconds; on a disk-backed /tmp (containers) that
+# can stall a worker. /dev/shm is memory (gunicorn uses mkstemp and unlinks the file at once).
+SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 
 
 def pre_fork(server, worker):
@@ -42,3 +46,11 @@ def pre_fork(server, worker):
     # header and un-shares its page: --preload alone raised total PSS (DESIGN.md).
     if preload_app:
         gc.freeze()
+
+
+def post_fork(server, worker):
+    # Tell the app it runs under a master that replaces exiting workers, so a worker whose
+    # RSS passes WORKER_MAX_RSS_MB may retire itself (ops/recycling.py).
+    from ops.recycling import mark_as_gunicorn_worker
+
+    mark_as_gunicorn_worker()

@@ -1,9 +1,24 @@
-"""ASGI entry point served by gunicorn's uvicorn workers."""
+"""ASGI entry point served by gunicorn's uvicorn workers.
+
+The ops guards wrap Django from the outside: they must answer before Django reads the body
+(see ops/asgi.py for the order).
+"""
 
 import os
 
 from django.core.asgi import get_asgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lebrq.settings")
 
-application = get_asgi_application()
+django_application = get_asgi_application()
+# Import every URLconf, view and serializer now instead of on each worker's first request:
+# with gunicorn's preload this happens once, in the master, and the workers share those
+# pages (about 1.5 MiB PSS less per worker, docs/BENCHMARKS.md).
+get_resolver().url_patterns  # noqa: B018
+
+# Imported only now: the guards use the settings and the API error format, which need the
+# app registry that get_asgi_application() has just set up.
+from ops.asgi import BodySizeLimit, MemoryShedding, WorkerRecycling  # noqa: E402
+
+application = MemoryShedding(WorkerRecycling(BodySizeLimit(django_application)))

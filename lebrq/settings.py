@@ -175,6 +175,9 @@ INVOICE_X_ACCEL_PREFIX = env.str("INVOICE_X_ACCEL_PREFIX", default="/protected-i
 # --- Ops: body limit, memory shedding, worker recycling --------------------------------------
 MAX_BODY_SIZE_MB = env.int("MAX_BODY_SIZE_MB", default=15)
 UPLOAD_MAX_BODY_SIZE_MB = env.int("UPLOAD_MAX_BODY_SIZE_MB", default=110)
+# The routes that take UPLOAD_MAX_BODY_SIZE_MB. The nginx site (manage.py nginx_site) uses
+# the same regex for its larger client_max_body_size, so the two can never disagree.
+UPLOAD_PATH_REGEX = r"^/api/(uploads/|gallery/upload/?$|items/[0-9]+/media/upload/?$)"
 MEMORY_THRESHOLD_PERCENT = env.float("MEMORY_THRESHOLD_PERCENT", default=85.0)
 MEMORY_CRITICAL_PERCENT = env.float("MEMORY_CRITICAL_PERCENT", default=90.0)
 MEMORY_CHECK_INTERVAL = env.float("MEMORY_CHECK_INTERVAL", default=2.0)

@@ -1,3 +1,11 @@
+"""Health endpoints: never shed (ops.asgi), no authentication, no database except readiness."""
+
+import logging
+import os
+
+from django.conf import settings
+from django.db import Error as DatabaseError
+from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -5,12 +13,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lebrq.api.exceptions import DATABASE_UNAVAILABLE, error_body
+from ops.memory import MemoryReader, MiB, process_rss_bytes
 
-class LivenessView(APIView):
-    """The process is up and answering; touches nothing else."""
+logger = logging.getLogger(__name__)
 
+
+class HealthView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+
+
+class LivenessView(HealthView):
+    """The process is up and answering; touches nothing else."""
 
     @extend_schema(
         responses=inline_serializer("Liveness", {"status": serializers.CharField()}),
@@ -18,3 +33,96 @@ class LivenessView(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response({"status": "ok"})
+
+
+_Checks = inline_serializer("ReadinessChecks", {"database": serializers.CharField()})
+
+
+class ReadinessView(HealthView):
+    """Ready to serve: the database answers `SELECT 1` (within DB_CONNECT_TIMEOUT)."""
+
+    @extend_schema(
+        responses={
+            200: inline_serializer("Ready", {"status": serializers.CharField(), "checks": _Checks}),
+            503: inline_serializer(
+                "NotReady",
+                {
+                    "status": serializers.CharField(),
+                    "checks": _Checks,
+                    "detail": serializers.CharField(),
+                    "message": serializers.CharField(),
+                    "code": serializers.CharField(),
+                },
+            ),
+        },
+        tags=["health"],
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except DatabaseError as exc:
+            logger.warning("Readiness check: database unavailable: %s", exc)
+            body = {
+                "status": "unavailable",
+                "checks": {"database": type(exc).__name__},
+                **error_body(DATABASE_UNAVAILABLE, code="database_unavailable"),
+            }
+            return Response(
+                body, status=503, headers={"Retry-After": str(settings.RETRY_AFTER_SECONDS)}
+            )
+        return Response({"status": "ok", "checks": {"database": "ok"}})
+
+
+class MemoryView(HealthView):
+    """Memory use as the shedding guard sees it, and this worker's own footprint.
+
+    `status` is "warning" at MEMORY_THRESHOLD_PERCENT (requests are being shed) and
+    "critical" at MEMORY_CRITICAL_PERCENT. `pid` tells the workers apart.
+    """
+
+    @extend_schema(
+        responses=inline_serializer(
+            "MemoryHealth",
+            {
+                "status": serializers.ChoiceField(choices=["ok", "warning", "critical"]),
+                "source": serializers.ChoiceField(choices=["cgroup-v2", "cgroup-v1", "meminfo"]),
+                "used_percent": serializers.FloatField(),
+                "used_bytes": serializers.IntegerField(),
+                "limit_bytes": serializers.IntegerField(),
+                "process_rss_bytes": serializers.IntegerField(),
+                "pid": serializers.IntegerField(),
+                "threshold_percent": serializers.FloatField(),
+                "critical_percent": serializers.FloatField(),
+                "worker_max_rss_bytes": serializers.IntegerField(),
+            },
+        ),
+        tags=["health"],
+    )
+    def get(self, request: Request) -> Response:
+        # A fresh reading, not the shedding guard's cached one: this is what a human or a
+        # probe looks at to decide what is going on right now.
+        usage = MemoryReader().read()
+        threshold = settings.MEMORY_THRESHOLD_PERCENT
+        critical = settings.MEMORY_CRITICAL_PERCENT
+        if usage.used_percent >= critical:
+            status = "critical"
+        elif usage.used_percent >= threshold:
+            status = "warning"
+        else:
+            status = "ok"
+        return Response(
+            {
+                "status": status,
+                "source": usage.source,
+                "used_percent": round(usage.used_percent, 2),
+                "used_bytes": usage.used_bytes,
+                "limit_bytes": usage.limit_bytes,
+                "process_rss_bytes": process_rss_bytes(),
+                "pid": os.getpid(),
+                "threshold_percent": threshold,
+                "critical_percent": critical,
+                "worker_max_rss_bytes": settings.WORKER_MAX_RSS_MB * MiB,
+            }
+        )

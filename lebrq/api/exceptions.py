@@ -5,6 +5,7 @@ under `errors`.
 """
 
 import logging
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 logger = logging.getLogger(__name__)
 
 DATABASE_UNAVAILABLE = "The database is unavailable right now; please retry shortly."
+MEMORY_PRESSURE = "The server is short of memory right now; please retry in a few seconds."
 
 
 def error_body(detail: str, *, code: str | None = None, errors: Any = None) -> dict[str, Any]:
@@ -93,7 +95,29 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def _service_unavailable(request: HttpRequest, detail: str, code: str) -> HttpResponse:
+    if _is_api(request):
+        response: HttpResponse = JsonResponse(error_body(detail, code=code), status=503)
+    else:
+        response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's last resort for any exception a view or a middleware let escape.
+
+    A database outage or a MemoryError is not a bug in the request: it is a 503 the client
+    may retry. Django gives this handler no exception argument, but calls it while the
+    exception is being handled (asgiref re-raises it in the worker thread for async
+    requests), so sys.exc_info() names it. This covers what DRF's handler cannot: non-DRF
+    views, the admin, and middleware such as sessions saving to the database.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        return _service_unavailable(request, DATABASE_UNAVAILABLE, "database_unavailable")
+    if isinstance(exc, MemoryError):
+        return _service_unavailable(request, MEMORY_PRESSURE, "memory_pressure")
     if _is_api(request):
         body = error_body("Internal server error.", code="server_error")
         return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

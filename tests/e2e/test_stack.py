@@ -1,0 +1,361 @@
+"""End to end over HTTPS: nginx (TLS, HTTP/2, X-Accel) -> gunicorn -> uvicorn -> Django.
+
+Run with `make e2e` (MariaDB database lebrq_e2e, nginx installed from Debian if missing).
+Checks marked "needs the bookings API" or "needs the uploads API" use endpoints built on
+other branches; they fail, naming the missing endpoint, until those are merged.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+from io import BytesIO
+
+import httpx
+import pytest
+
+from tests.e2e.stack import (
+    BIN,
+    CUSTOMER,
+    DEFAULT_DATABASE_URL,
+    ROOT,
+    Gunicorn,
+    Nginx,
+    app_environment,
+    prepare_database,
+    self_signed_certificate,
+    stop,
+    tls_context,
+)
+
+pytestmark = pytest.mark.e2e
+
+GUNICORN_PORT = 19101
+HTTP_PORT = 19080
+HTTPS_PORT = 19443
+HELD_SOCKET_PORT = 19102
+MiB = 2**20
+APP_MAX_BODY_MB = 15
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("e2e")
+    database_url = os.environ.get("E2E_DATABASE_URL", DEFAULT_DATABASE_URL)
+    env = app_environment(workdir, database_url, MAX_BODY_SIZE_MB=str(APP_MAX_BODY_MB))
+    prepare_database(env)
+    certificate, key = self_signed_certificate(workdir)
+    gunicorn = Gunicorn(env, GUNICORN_PORT, workdir / "gunicorn.log")
+    # nginx lets 5 MB more through than the app, so the app's own 413 is what is tested.
+    site_env = {**env, "MAX_BODY_SIZE_MB": str(APP_MAX_BODY_MB + 5)}
+    nginx = Nginx(workdir, site_env, certificate, key, GUNICORN_PORT, HTTP_PORT, HTTPS_PORT)
+    gunicorn.start()
+    try:
+        nginx.start()
+        options = {
+            "base_url": f"https://localhost:{HTTPS_PORT}",
+            "verify": tls_context(certificate),
+            "timeout": 30,
+        }
+        with httpx.Client(http2=True, **options) as client, httpx.Client(**options) as http1:
+            yield Stack(client, http1, gunicorn)
+    finally:
+        nginx.stop()
+        gunicorn.stop()
+
+
+class Stack:
+    def __init__(self, client: httpx.Client, http1: httpx.Client, gunicorn: Gunicorn) -> None:
+        self.client = client  # HTTP/2, like browsers
+        self.http1 = http1
+        self.gunicorn = gunicorn
+
+    def login(self) -> str:
+        username, password = CUSTOMER
+        response = self.client.post(
+            "/api/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["access_token"]
+
+    def gunicorn_log(self) -> str:
+        return self.gunicorn.log.read_text()
+
+
+def needs(response: httpx.Response, endpoint: str, branch: str) -> None:
+    """Fail with a message that names the missing endpoint rather than a bare 404."""
+    if response.status_code == 404 and response.json().get("code") == "not_found":
+        pytest.fail(f"{endpoint} is not routed yet: it comes with {branch}")
+
+
+def test_plain_http_is_redirected_to_https(stack):
+    response = httpx.get(f"http://127.0.0.1:{HTTP_PORT}/api/health")
+
+    assert response.status_code == 301
+    assert response.headers["location"] == f"https://127.0.0.1:{HTTPS_PORT}/api/health"
+
+
+def test_health_answers_over_tls_and_http2(stack):
+    response = stack.client.get("/api/health")
+
+    assert response.status_code == 200
+    assert response.http_version == "HTTP/2"
+    assert response.json() == {"status": "ok"}
+
+
+def test_readiness_sees_the_database(stack):
+    response = stack.client.get("/api/health/ready")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+def test_login_returns_a_bearer_token_that_authenticates(stack):
+    token = stack.login()
+
+    me = stack.client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert me.status_code == 200
+    assert me.json()["username"] == CUSTOMER[0]
+
+
+def test_django_sees_requests_that_came_in_over_tls_as_secure(stack):
+    """nginx's X-Forwarded-Proto reaches Django: HSTS is only sent on secure requests."""
+    response = stack.client.get("/api/health")
+
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_bookings_list_is_paginated(stack):
+    """Needs the bookings API (main)."""
+    token = stack.login()
+
+    response = stack.client.get(
+        "/api/bookings",
+        params={"page": 1, "page_size": 10},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    needs(response, "GET /api/bookings", "the bookings API on main")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"items", "pagination"}
+    assert body["pagination"]["page"] == 1
+    assert body["pagination"]["page_size"] == 10
+    assert len(body["items"]) <= 10
+
+
+def test_public_venue_list_is_served(stack):
+    """Needs the bookings API (main)."""
+    response = stack.client.get("/api/venues")
+
+    needs(response, "GET /api/venues", "the bookings API on main")
+    assert response.status_code == 200
+
+
+def _png(size: int = 256) -> bytes:
+    from PIL import Image
+
+    image = Image.effect_noise((size, size), 64).convert("RGB")
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_ranged_download_is_served_by_nginx_through_x_accel(stack):
+    """Needs the uploads API (issue 4): POST /api/uploads/files, GET /api/uploads/<id>."""
+    auth = {"Authorization": f"Bearer {stack.login()}"}
+    upload = stack.client.post(
+        "/api/uploads/files", files={"file": ("noise.png", _png(), "image/png")}, headers=auth
+    )
+    needs(upload, "POST /api/uploads/files", "the uploads branch (issue 4)")
+    assert upload.status_code == 201, upload.text
+    url = upload.json()["url"]
+
+    whole = stack.client.get(url, headers=auth)
+    ranged = stack.client.get(url, headers={**auth, "Range": "bytes=0-99"})
+    # Straight to gunicorn: the app only checks access and names the file for nginx.
+    direct = httpx.get(
+        f"http://127.0.0.1:{GUNICORN_PORT}{url}",
+        headers={**auth, "Host": "localhost", "X-Forwarded-Proto": "https"},
+    )
+
+    assert whole.status_code == 200
+    assert ranged.status_code == 206
+    assert ranged.headers["content-range"] == f"bytes 0-99/{len(whole.content)}"
+    assert ranged.content == whole.content[:100]
+    assert "x-accel-redirect" not in ranged.headers
+    assert direct.headers["x-accel-redirect"].startswith("/protected-media/")
+    assert direct.content == b""
+
+
+def test_the_x_accel_location_is_not_reachable_from_outside(stack):
+    response = stack.client.get("/protected-media/uploads/anything.png")
+
+    assert response.status_code == 404
+
+
+def test_a_body_over_the_app_limit_gets_the_apps_json_413(stack):
+    body = b"x" * (APP_MAX_BODY_MB * MiB + 1)
+
+    response = stack.client.post(
+        "/api/auth/login", content=body, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The request body is larger than the 15 MB this endpoint accepts.",
+        "message": "The request body is larger than the 15 MB this endpoint accepts.",
+        "code": "request_too_large",
+    }
+
+
+def test_a_body_over_the_nginx_limit_gets_nginxs_json_413(stack):
+    body = b"x" * ((APP_MAX_BODY_MB + 5) * MiB + 1)
+
+    # HTTP/1.1: httpx sends the whole body before it reads, and over HTTP/2 nginx stops
+    # granting flow-control window to a refused stream (browsers and curl read early).
+    response = stack.http1.post(
+        "/api/auth/login", content=body, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+
+
+def test_memory_pressure_sheds_api_calls_with_503_while_health_stays_up(stack):
+    with stack.gunicorn.running_with(MEMORY_THRESHOLD_PERCENT="0.1"):
+        shed = stack.client.get("/api/auth/me")
+        login = stack.client.post("/api/auth/login", json={"username": "demo", "password": "x"})
+        health = stack.client.get("/api/health")
+        ready = stack.client.get("/api/health/ready")
+        memory = stack.client.get("/api/health/memory")
+
+    for response in (shed, login):
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "10"
+        assert response.json()["code"] == "memory_pressure"
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok"}
+    assert ready.status_code == 200
+    assert memory.status_code == 200
+    assert memory.json()["status"] in {"warning", "critical"}
+    assert "shedding requests" in stack.gunicorn_log()
+
+
+def test_a_database_outage_is_a_503_while_liveness_stays_up(stack):
+    dead_database = re.sub(r":\d+/", ":19999/", stack.gunicorn.env["DATABASE_URL"])
+    with stack.gunicorn.running_with(DATABASE_URL=dead_database, DB_CONNECT_TIMEOUT="2"):
+        login = stack.client.post(
+            "/api/auth/login", json={"username": "demo", "password": "demo-pass-123"}
+        )
+        ready = stack.client.get("/api/health/ready")
+        health = stack.client.get("/api/health")
+
+    assert login.status_code == 503
+    assert login.headers["retry-after"] == "10"
+    assert login.json()["code"] == "database_unavailable"
+    assert ready.status_code == 503
+    assert ready.json()["checks"] == {"database": "OperationalError"}
+    assert health.status_code == 200
+
+
+def test_workers_over_the_rss_limit_are_replaced_without_failing_a_request(stack):
+    """With a 1 MB limit every worker retires after the requests it is serving.
+
+    A retiring worker notices its exit flag within 0.1 s, so back-to-back requests can land
+    on it meanwhile; the pause lets workers come and go between requests.
+    """
+    log_start = len(stack.gunicorn_log())
+    responses = []
+    with stack.gunicorn.running_with(WORKER_MAX_RSS_MB="1"):
+        for _ in range(12):
+            responses.append(stack.client.get("/api/health/memory"))
+            time.sleep(0.3)
+        log = stack.gunicorn_log()[log_start:]
+
+    assert [r.status_code for r in responses] == [200] * 12
+    assert len({r.json()["pid"] for r in responses}) >= 4
+    assert "above WORKER_MAX_RSS_MB=1" in log
+    assert "was sent SIGTERM!" in log
+    assert "Traceback" not in log
+    assert "[ERROR]" not in log
+
+
+def test_a_restart_behind_a_held_socket_refuses_no_request(tmp_path):
+    """What lebrq.socket does for deploys: systemd holds the socket, gunicorn restarts.
+
+    Requests made while no gunicorn runs wait in the backlog instead of being refused.
+    """
+    env = app_environment(
+        tmp_path, os.environ.get("E2E_DATABASE_URL", DEFAULT_DATABASE_URL), WEB_CONCURRENCY="1"
+    )
+    listener = socket.create_server(("127.0.0.1", HELD_SOCKET_PORT), backlog=128)
+    statuses: list[int | str] = []
+    done = threading.Event()
+
+    def start_gunicorn() -> subprocess.Popen:
+        def as_fd_3() -> None:
+            os.dup2(listener.fileno(), 3)
+
+        # systemd's socket activation protocol: the socket is fd 3, LISTEN_PID is the
+        # process itself (hence the shell: $$ survives its exec).
+        with (tmp_path / "gunicorn.log").open("a") as log:
+            return subprocess.Popen(
+                [
+                    *("/bin/sh", "-c", 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" "$@"'),
+                    *(BIN / "gunicorn", "-c", "deploy/gunicorn.conf.py", "lebrq.asgi:application"),
+                ],
+                cwd=ROOT,
+                env=env,
+                pass_fds=(3,),
+                preexec_fn=as_fd_3,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def hammer() -> None:
+        with httpx.Client(base_url=f"http://127.0.0.1:{HELD_SOCKET_PORT}", timeout=60) as c:
+            while not done.is_set():
+                try:
+                    statuses.append(c.get("/api/health").status_code)
+                except httpx.TransportError as exc:
+                    statuses.append(type(exc).__name__)
+                time.sleep(0.01)
+
+    first = start_gunicorn()
+    try:
+        _wait_healthy(HELD_SOCKET_PORT)
+        load = threading.Thread(target=hammer)
+        load.start()
+        time.sleep(0.5)
+        first.send_signal(signal.SIGTERM)
+        first.wait(40)
+        second = start_gunicorn()
+        try:
+            _wait_healthy(HELD_SOCKET_PORT)
+            time.sleep(0.5)
+        finally:
+            done.set()
+            load.join()
+            stop(second)
+    finally:
+        stop(first)
+        listener.close()
+
+    assert statuses, "the load thread made no request"
+    assert set(statuses) == {200}, f"some requests failed during the restart: {statuses}"
+
+
+def _wait_healthy(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).is_success:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise TimeoutError(f"no healthy gunicorn on {port}")

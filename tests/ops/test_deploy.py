@@ -1,0 +1,120 @@
+"""deploy/: the nginx site agrees with the app, gunicorn's config resolves as intended."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def render(**options) -> str:
+    out = StringIO()
+    call_command(
+        "nginx_site",
+        server_name="lebrq.example.com",
+        certificate="/etc/ssl/lebrq.pem",
+        certificate_key="/etc/ssl/lebrq.key",
+        stdout=out,
+        **options,
+    )
+    return out.getvalue()
+
+
+def test_nginx_site_takes_its_body_limits_and_upload_routes_from_the_settings(settings):
+    settings.MAX_BODY_SIZE_MB = 15
+    settings.UPLOAD_MAX_BODY_SIZE_MB = 110
+
+    site = render()
+
+    server = site[site.index("listen 443 ssl http2") :]
+    assert re.search(r"^    client_max_body_size 15m;", server, re.M)
+    upload = server[server.index("location ~") :]
+    assert upload.startswith(f'location ~ "{settings.UPLOAD_PATH_REGEX}" {{')
+    assert "client_max_body_size 110m;" in upload.split("}")[0]
+    assert "@" not in re.sub(r"@(too_large|unavailable|timeout)\b", "", site)
+
+
+def test_nginx_site_serves_x_accel_paths_internally_from_the_media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.X_ACCEL_PREFIX = "/protected-media/"
+
+    site = render()
+
+    assert (
+        f"location /protected-media/ {{\n        internal;\n        alias {tmp_path}/media/;"
+        in site
+    )
+
+
+def test_nginx_site_redirects_to_the_https_port_when_it_is_not_443():
+    assert "return 301 https://$host$request_uri;" in render()
+    assert "return 301 https://$host:19443$request_uri;" in render(https_listen="127.0.0.1:19443")
+
+
+@pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed (make e2e does)")
+def test_rendered_nginx_site_passes_nginx_t(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    subprocess.run(
+        [*openssl, "-subj", "/CN=localhost", "-keyout", key, "-out", cert],
+        check=True,
+        capture_output=True,
+    )
+    site = tmp_path / "lebrq.conf"
+    site.write_text(
+        render(
+            http_listen="127.0.0.1:19980",
+            https_listen="127.0.0.1:19981",
+        )
+        .replace("/etc/ssl/lebrq.pem", str(tmp_path / "cert.pem"))
+        .replace("/etc/ssl/lebrq.key", str(tmp_path / "key.pem"))
+    )
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"pid {tmp_path}/nginx.pid; error_log stderr;\n"
+        "events {}\n"
+        f"http {{ access_log off; client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path};"
+        f" include {site}; }}\n"
+    )
+
+    result = subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_gunicorn_config_resolves_to_uvicorn_workers_with_preload_and_recycling():
+    env = {**os.environ, "WEB_CONCURRENCY": "3", "GUNICORN_PRELOAD": "1"}
+    result = subprocess.run(
+        [
+            Path(sys.executable).parent / "gunicorn",
+            "-c", "deploy/gunicorn.conf.py", "--print-config", "lebrq.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )  # fmt: skip
+    config = dict(re.findall(r"^(\w+)\s+= (.*)$", result.stdout, re.M))
+
+    assert config["worker_class"] == "uvicorn_worker.UvicornWorker"
+    assert config["workers"] == "3"
+    assert config["preload_app"] == "True"
+    assert config["pre_fork"] == "<pre_fork()>"
+    assert config["post_fork"] == "<post_fork()>"
+    assert int(config["max_requests"]) > 0
+    assert int(config["max_requests_jitter"]) > 0
+    assert config["control_socket_disable"] == "True"

@@ -1,0 +1,93 @@
+"""GET /api/health, /api/health/ready and /api/health/memory."""
+
+import os
+
+import pytest
+
+from ops.memory import MemoryReader, MemoryUsage
+
+MiB = 2**20
+
+
+def test_liveness_is_ok_without_touching_the_database(client):
+    response = client.get("/api/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_liveness_accepts_the_trailing_slash_form(client):
+    assert client.get("/api/health/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_readiness_is_ok_when_the_database_answers(client):
+    response = client.get("/api/health/ready")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+def test_readiness_is_503_with_retry_after_when_the_database_is_down(
+    client, database_down, settings
+):
+    settings.RETRY_AFTER_SECONDS = 12
+
+    response = client.get("/api/health/ready")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "12"
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {"database": "OperationalError"},
+        "detail": "The database is unavailable right now; please retry shortly.",
+        "message": "The database is unavailable right now; please retry shortly.",
+        "code": "database_unavailable",
+    }
+
+
+@pytest.mark.parametrize(
+    ("percent", "status"),
+    [(50.0, "ok"), (84.9, "ok"), (85.0, "warning"), (89.9, "warning"), (90.0, "critical")],
+)
+def test_memory_status_follows_the_thresholds(client, monkeypatch, settings, percent, status):
+    settings.MEMORY_THRESHOLD_PERCENT = 85.0
+    settings.MEMORY_CRITICAL_PERCENT = 90.0
+    usage = MemoryUsage("cgroup-v1", used_bytes=int(percent * 10 * MiB), limit_bytes=1000 * MiB)
+    monkeypatch.setattr(MemoryReader, "read", lambda self: usage)
+
+    response = client.get("/api/health/memory")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == status
+
+
+def test_memory_reports_usage_source_thresholds_and_this_worker(client, monkeypatch, settings):
+    settings.WORKER_MAX_RSS_MB = 512
+    usage = MemoryUsage("cgroup-v2", used_bytes=300 * MiB, limit_bytes=1024 * MiB)
+    monkeypatch.setattr(MemoryReader, "read", lambda self: usage)
+
+    body = client.get("/api/health/memory").json()
+    rss = body.pop("process_rss_bytes")
+
+    assert 10 * MiB < rss < 2048 * MiB
+    assert body == {
+        "status": "ok",
+        "source": "cgroup-v2",
+        "used_percent": 29.3,
+        "used_bytes": 300 * MiB,
+        "limit_bytes": 1024 * MiB,
+        "pid": os.getpid(),
+        "threshold_percent": 85.0,
+        "critical_percent": 90.0,
+        "worker_max_rss_bytes": 512 * MiB,
+    }
+
+
+@pytest.mark.django_db
+def test_the_health_endpoints_are_in_the_openapi_schema(client):
+    schema = client.get("/api/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    for path in ("/api/health", "/api/health/ready", "/api/health/memory"):
+        assert schema["paths"][path]["get"]["tags"] == ["health"]
+    assert set(schema["paths"]["/api/health/ready"]["get"]["responses"]) == {"200", "503"}
