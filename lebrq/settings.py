@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "ops.middleware.ConcurrencyLimitMiddleware",
     "lebrq.middleware.ApiTrailingSlashMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -183,6 +184,11 @@ MEMORY_CRITICAL_PERCENT = env.float("MEMORY_CRITICAL_PERCENT", default=90.0)
 MEMORY_CHECK_INTERVAL = env.float("MEMORY_CHECK_INTERVAL", default=2.0)
 WORKER_MAX_RSS_MB = env.int("WORKER_MAX_RSS_MB", default=512)
 RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=10)
+# Requests running Django code at once, per worker (each holds a thread and a database
+# connection: keep workers x this under the database's max_connections), and how long the
+# others wait for a turn before a 503.
+MAX_CONCURRENT_REQUESTS = env.int("MAX_CONCURRENT_REQUESTS", default=16)
+REQUEST_QUEUE_TIMEOUT_SECONDS = env.float("REQUEST_QUEUE_TIMEOUT_SECONDS", default=15)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

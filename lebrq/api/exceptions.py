@@ -95,7 +95,8 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
-def _service_unavailable(request: HttpRequest, detail: str, code: str) -> HttpResponse:
+def service_unavailable(request: HttpRequest, detail: str, code: str) -> HttpResponse:
+    """503 + Retry-After: JSON under /api/, plain text elsewhere (the admin)."""
     if _is_api(request):
         response: HttpResponse = JsonResponse(error_body(detail, code=code), status=503)
     else:
@@ -115,9 +116,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
-        return _service_unavailable(request, DATABASE_UNAVAILABLE, "database_unavailable")
+        return service_unavailable(request, DATABASE_UNAVAILABLE, "database_unavailable")
     if isinstance(exc, MemoryError):
-        return _service_unavailable(request, MEMORY_PRESSURE, "memory_pressure")
+        return service_unavailable(request, MEMORY_PRESSURE, "memory_pressure")
     if _is_api(request):
         body = error_body("Internal server error.", code="server_error")
         return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

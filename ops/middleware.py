@@ -1,0 +1,74 @@
+import asyncio
+import threading
+import weakref
+from collections.abc import Awaitable, Callable
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from lebrq.api.exceptions import service_unavailable
+
+BUSY = "The server is busy right now; please retry shortly."
+
+
+class ConcurrencyLimitMiddleware:
+    """At most MAX_CONCURRENT_REQUESTS requests per worker run Django code at once; the rest
+    wait up to REQUEST_QUEUE_TIMEOUT_SECONDS for a turn, then get 503 + Retry-After.
+
+    Under ASGI each request's sync code runs in a thread of its own, with a database
+    connection of its own: unbounded, 200 concurrent clients meant 200 threads and MariaDB's
+    "1040 Too many connections". Django reads the request body before any middleware runs
+    and sends a streamed body after they return, so uploads and downloads in flight hold no
+    turn. Health checks never wait.
+    """
+
+    async_capable = True
+    sync_capable = True
+
+    def __init__(
+        self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]
+    ) -> None:
+        self.get_response = get_response
+        self.limit = settings.MAX_CONCURRENT_REQUESTS
+        self.timeout = settings.REQUEST_QUEUE_TIMEOUT_SECONDS
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+        # One semaphore per event loop (tests run several); the server has exactly one.
+        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._turns = weakref.WeakKeyDictionary()
+        self._thread_turns = threading.BoundedSemaphore(self.limit)
+
+    @staticmethod
+    def _exempt(request: HttpRequest) -> bool:
+        return request.path.startswith("/api/health")
+
+    def __call__(self, request: HttpRequest):
+        if self.is_async:
+            return self.__acall__(request)
+        if self._exempt(request):
+            return self.get_response(request)
+        if not self._thread_turns.acquire(timeout=self.timeout):
+            return service_unavailable(request, BUSY, "server_busy")
+        try:
+            return self.get_response(request)
+        finally:
+            self._thread_turns.release()
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        if self._exempt(request):
+            return await self.get_response(request)
+        loop = asyncio.get_running_loop()
+        turns = self._turns.get(loop)
+        if turns is None:
+            turns = self._turns[loop] = asyncio.Semaphore(self.limit)
+        try:
+            async with asyncio.timeout(self.timeout):
+                await turns.acquire()
+        except TimeoutError:
+            return service_unavailable(request, BUSY, "server_busy")
+        try:
+            return await self.get_response(request)
+        finally:
+            turns.release()
