@@ -10,16 +10,33 @@ from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
 
 REGULAR_PROGRAM_TYPES = (BookingType.DAILY, BookingType.LIVE)
 
+# Booking lists show the space's and venue's names, not the JSON blobs the frontend reads on
+# space pages: decoding those for every row was the largest CPU cost of a list page.
+_JOINED_BLOBS = (
+    "space__description",
+    "space__features",
+    "space__pricing_overrides",
+    "space__event_types",
+    "space__stage_options",
+    "space__banner_sizes",
+    "venue__address",
+    "venue__metadata_json",
+)
+
 
 def _with_items(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
-    lines = BookingItem.objects.select_related("item").order_by("id")
+    lines = (
+        BookingItem.objects.select_related("item")
+        .defer("item__performance_team_profile", "item__profile_info")
+        .order_by("id")
+    )
     return bookings.prefetch_related(Prefetch("items", queryset=lines))
 
 
 def booking_list_for_user(user: User) -> QuerySet[Booking]:
     """The user's own bookings, newest first."""
     bookings = Booking.objects.filter(user=user).select_related("space", "venue")
-    return _with_items(bookings).order_by("-created_at", "-id")
+    return _with_items(bookings.defer(*_JOINED_BLOBS)).order_by("-created_at", "-id")
 
 
 def booking_list_with_items() -> QuerySet[Booking]:
@@ -32,19 +49,37 @@ def booking_get(pk: int) -> Booking:
 
 
 def booking_list_for_staff() -> QuerySet[Booking]:
-    return Booking.objects.select_related("user", "space", "venue").order_by("-created_at", "-id")
+    return (
+        Booking.objects.select_related("user", "space", "venue")
+        .defer(*_JOINED_BLOBS, "user__password")
+        .order_by("-created_at", "-id")
+    )
 
 
 def booking_item_list_for_staff() -> QuerySet[BookingItem]:
-    return BookingItem.objects.select_related(
-        "booking__user", "booking__space", "booking__venue", "item", "vendor"
-    ).order_by("event_date", "id")
+    blobs = [f"booking__{field}" for field in _JOINED_BLOBS]
+    return (
+        BookingItem.objects.select_related(
+            "booking__user", "booking__space", "booking__venue", "item", "vendor"
+        )
+        .defer(
+            *blobs,
+            "booking__user__password",
+            "item__performance_team_profile",
+            "item__profile_info",
+        )
+        .order_by("event_date", "id")
+    )
 
 
 def regular_program_list_for_user(user: User) -> QuerySet[Booking]:
     """The user's bookings for regular programs (daily classes, live shows), soonest first."""
     bookings = Booking.objects.filter(user=user, booking_type__in=REGULAR_PROGRAM_TYPES)
-    return bookings.select_related("space").order_by("start_datetime", "id")
+    return (
+        bookings.select_related("space")
+        .defer(*(f for f in _JOINED_BLOBS if f.startswith("space__")))
+        .order_by("start_datetime", "id")
+    )
 
 
 def venue_list() -> QuerySet[Venue]:

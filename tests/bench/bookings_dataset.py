@@ -59,7 +59,7 @@ def load(connection) -> bool:
         cursor.execute(
             "INSERT INTO bookings (booking_reference, series_reference, user_id, venue_id,"
             " space_id, start_datetime, end_datetime, attendees, status, booking_type,"
-            " event_type, total_amount, advance_amount, paid_amount, customer_note,"
+            " event_type, space_amount, total_amount, advance_amount, paid_amount, customer_note,"
             " admin_note, is_admin_booking, banner_image_url, stage_banner_url,"
             " idempotency_key, created_at, updated_at)"
             " SELECT CONCAT('BK-', LPAD(HEX(seq), 10, '0')), '',"
@@ -69,7 +69,7 @@ def load(connection) -> bool:
             " TIMESTAMP('2024-01-01') + INTERVAL seq * 3 MINUTE,"
             " TIMESTAMP('2024-01-01') + INTERVAL seq * 3 + 120 MINUTE,"
             f" 50, ELT(1 + seq % 5, {statuses}), 'one_day', 'Birthday Party',"
-            " 2500.00, 625.00, 0, '', '', 0, '', '', NULL,"
+            " 2000.00, 2500.00, 625.00, 0, '', '', 0, '', '', NULL,"
             " TIMESTAMP('2023-01-01') + INTERVAL seq * 2 MINUTE,"
             " TIMESTAMP('2023-01-01') + INTERVAL seq * 2 MINUTE"
             f" FROM seq_1_to_{BOOKINGS}"
