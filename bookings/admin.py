@@ -1,11 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import DateFieldListFilter
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from bookings import invoices, selectors
+from bookings import invoices, selectors, services
+from bookings.exceptions import InvalidTransition
 from bookings.models import (
     Booking,
     BookingEvent,
@@ -16,6 +19,7 @@ from bookings.models import (
     Space,
     Venue,
 )
+from lebrq.pagination import LargeTablePaginator
 
 
 class SpaceInline(admin.TabularInline):
@@ -68,6 +72,8 @@ class ItemAdmin(admin.ModelAdmin):
 
 
 class BookingItemInline(admin.TabularInline):
+    """Lines are priced when booked, so only their fulfilment is edited here."""
+
     model = BookingItem
     fields = (
         "item",
@@ -80,9 +86,12 @@ class BookingItemInline(admin.TabularInline):
         "is_supplied",
         "payment_settled",
     )
-    readonly_fields = ("unit_price", "total_price")
-    autocomplete_fields = ("item", "vendor")
+    readonly_fields = ("item", "quantity", "hours_used", "unit_price", "total_price")
+    autocomplete_fields = ("vendor",)
     extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("item", "vendor")
@@ -102,8 +111,57 @@ class BookingEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class ItemsPaymentSettledFilter(admin.SimpleListFilter):
+    title = "vendor payments"
+    parameter_name = "items_settled"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Some unsettled"), ("yes", "All settled")]
+
+    def queryset(self, request, queryset):
+        unsettled = BookingItem.objects.filter(booking=OuterRef("pk"), payment_settled=False)
+        if self.value() == "no":
+            return queryset.filter(Exists(unsettled))
+        if self.value() == "yes":
+            has_lines = Exists(BookingItem.objects.filter(booking=OuterRef("pk")))
+            return queryset.filter(has_lines).exclude(Exists(unsettled))
+        return queryset
+
+
+def _transition_action(action: str, description: str):
+    """An admin action that moves each selected booking through the same service (and the
+    same transition rules) as the API."""
+
+    @admin.action(description=description, permissions=["change"])
+    def run(model_admin: "BookingAdmin", request: HttpRequest, queryset) -> None:
+        done, refused = [], []
+        selected = queryset.select_related(None).only("pk", "booking_reference")
+        for booking in selected.iterator(chunk_size=500):
+            try:
+                services.booking_transition(booking=booking, action=action, actor=request.user)
+            except InvalidTransition as exc:
+                refused.append(f"{booking.booking_reference}: {exc.detail}")
+            else:
+                done.append(booking.booking_reference)
+        if done:
+            model_admin.message_user(
+                request,
+                f"{action.capitalize()}d {len(done)}: {', '.join(done[:20])}.",
+                messages.SUCCESS,
+            )
+        for reason in refused[:20]:
+            model_admin.message_user(request, reason, messages.ERROR)
+
+    run.__name__ = f"{action}_bookings"
+    return run
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
+    """Staff's view of every booking. Bookings are made through the API (which prices them and
+    prevents double booking); here staff move them through their lifecycle with the actions,
+    record payments and notes, and open the invoice."""
+
     list_display = (
         "booking_reference",
         "user",
@@ -115,14 +173,71 @@ class BookingAdmin(admin.ModelAdmin):
         "created_at",
         "invoice_link",
     )
-    list_filter = ("status", "booking_type", "space", "start_datetime")
+    list_filter = (
+        "status",
+        "space",
+        ("start_datetime", DateFieldListFilter),
+        ItemsPaymentSettledFilter,
+    )
     list_select_related = ("user", "space")
     search_fields = ("=booking_reference", "user__email", "user__username", "user__mobile")
-    autocomplete_fields = ("user", "space", "venue")
     date_hierarchy = "start_datetime"
     show_full_result_count = False
-    readonly_fields = ("booking_reference", "invoice_link", "created_at", "updated_at")
+    paginator = LargeTablePaginator
+    actions = [
+        _transition_action("approve", "Approve selected pending bookings"),
+        _transition_action("reject", "Reject selected pending bookings"),
+        _transition_action("complete", "Mark selected approved bookings completed"),
+    ]
+    fieldsets = (
+        (None, {"fields": ("booking_reference", "status", "invoice_link")}),
+        (
+            "Booking",
+            {
+                "fields": (
+                    "user",
+                    "venue",
+                    "space",
+                    "start_datetime",
+                    "end_datetime",
+                    "booking_type",
+                    "event_type",
+                    "attendees",
+                )
+            },
+        ),
+        (
+            "Money",
+            {"fields": ("space_amount", "total_amount", "advance_amount", "paid_amount")},
+        ),
+        (
+            "Notes and media",
+            {"fields": ("customer_note", "admin_note", "banner_image_url", "stage_banner_url")},
+        ),
+        ("History", {"fields": ("created_at", "updated_at")}),
+    )
+    # What moves the slot or the price goes through the booking services, never a form.
+    readonly_fields = (
+        "booking_reference",
+        "status",
+        "invoice_link",
+        "user",
+        "venue",
+        "space",
+        "start_datetime",
+        "end_datetime",
+        "booking_type",
+        "attendees",
+        "space_amount",
+        "total_amount",
+        "advance_amount",
+        "created_at",
+        "updated_at",
+    )
     inlines = [BookingItemInline, BookingEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
     @admin.display(description="Invoice")
     def invoice_link(self, booking: Booking) -> str:
@@ -160,13 +275,36 @@ class BookingItemAdmin(admin.ModelAdmin):
         "total_price",
         "event_date",
         "booking_status",
+        "is_supplied",
         "payment_settled",
     )
     list_filter = ("booking_status", "payment_settled", "is_supplied", "event_date")
     list_select_related = ("booking", "item", "vendor")
     search_fields = ("=booking__booking_reference", "item__name", "vendor__company_name")
-    autocomplete_fields = ("booking", "item", "vendor")
+    autocomplete_fields = ("vendor",)
+    readonly_fields = (
+        "booking",
+        "item",
+        "quantity",
+        "hours_used",
+        "unit_price",
+        "total_price",
+        "event_date",
+        "payment_settled_at",
+        "created_at",
+        "updated_at",
+    )
     show_full_result_count = False
+    paginator = LargeTablePaginator
+    actions = ["settle_payments"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Mark vendor payment settled", permissions=["change"])
+    def settle_payments(self, request: HttpRequest, queryset) -> None:
+        settled = services.booking_items_settle(lines=queryset)
+        self.message_user(request, f"Marked {settled} line(s) settled.", messages.SUCCESS)
 
 
 class ParticipantInline(admin.TabularInline):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
@@ -246,3 +246,10 @@ def booking_cancel_by_customer(*, booking: Booking, actor: User, note: str = "")
             code="cancellation_window_closed",
         )
     return booking_transition(booking=booking, action="cancel", actor=actor, note=note)
+
+
+def booking_items_settle(*, lines: QuerySet[BookingItem]) -> int:
+    """Record that the vendors of these lines have been paid; returns how many changed."""
+    return lines.filter(payment_settled=False).update(
+        payment_settled=True, payment_settled_at=timezone.now(), updated_at=timezone.now()
+    )
