@@ -85,12 +85,6 @@ class Stack:
         return self.gunicorn.log.read_text()
 
 
-def needs(response: httpx.Response, endpoint: str, branch: str) -> None:
-    """Fail with a message that names the missing endpoint rather than a bare 404."""
-    if response.status_code == 404 and response.json().get("code") == "not_found":
-        pytest.fail(f"{endpoint} is not routed yet: it comes with {branch}")
-
-
 def test_plain_http_is_redirected_to_https(stack):
     response = httpx.get(f"http://127.0.0.1:{HTTP_PORT}/api/health")
 
@@ -130,7 +124,6 @@ def test_django_sees_requests_that_came_in_over_tls_as_secure(stack):
 
 
 def test_bookings_list_is_paginated(stack):
-    """Needs the bookings API (main)."""
     token = stack.login()
 
     response = stack.client.get(
@@ -139,7 +132,6 @@ def test_bookings_list_is_paginated(stack):
         headers={"Authorization": f"Bearer {token}"},
     )
 
-    needs(response, "GET /api/bookings", "the bookings API on main")
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"items", "pagination"}
@@ -149,11 +141,10 @@ def test_bookings_list_is_paginated(stack):
 
 
 def test_public_venue_list_is_served(stack):
-    """Needs the bookings API (main)."""
     response = stack.client.get("/api/venues")
 
-    needs(response, "GET /api/venues", "the bookings API on main")
     assert response.status_code == 200
+    assert response.json()["pagination"]["total"] >= 1
 
 
 def _png(size: int = 256) -> bytes:
@@ -166,12 +157,10 @@ def _png(size: int = 256) -> bytes:
 
 
 def test_ranged_download_is_served_by_nginx_through_x_accel(stack):
-    """Needs the uploads API (issue 4): POST /api/uploads/files, GET /api/uploads/<id>."""
     auth = {"Authorization": f"Bearer {stack.login()}"}
     upload = stack.client.post(
         "/api/uploads/files", files={"file": ("noise.png", _png(), "image/png")}, headers=auth
     )
-    needs(upload, "POST /api/uploads/files", "the uploads branch (issue 4)")
     assert upload.status_code == 201, upload.text
     url = upload.json()["url"]
 
@@ -188,8 +177,26 @@ def test_ranged_download_is_served_by_nginx_through_x_accel(stack):
     assert ranged.headers["content-range"] == f"bytes 0-99/{len(whole.content)}"
     assert ranged.content == whole.content[:100]
     assert "x-accel-redirect" not in ranged.headers
+    assert ranged.headers["x-content-type-options"] == "nosniff"
     assert direct.headers["x-accel-redirect"].startswith("/protected-media/")
     assert direct.content == b""
+
+
+def test_an_invoice_is_served_by_nginx_through_x_accel_with_ranges(stack):
+    auth = {"Authorization": f"Bearer {stack.login()}"}
+    booking = stack.client.get("/api/bookings", headers=auth).json()["items"][0]
+    url = f"/api/bookings/{booking['id']}/invoice"
+
+    whole = stack.client.get(url, headers=auth)
+    ranged = stack.client.get(url, headers={**auth, "Range": "bytes=0-4"})
+
+    assert whole.status_code == 200
+    assert whole.headers["content-type"] == "application/pdf"
+    assert whole.headers["content-disposition"].startswith("attachment")
+    assert whole.headers["x-content-type-options"] == "nosniff"
+    assert whole.content.startswith(b"%PDF-")
+    assert ranged.status_code == 206
+    assert ranged.content == b"%PDF-"
 
 
 def test_the_x_accel_location_is_not_reachable_from_outside(stack):

@@ -34,6 +34,7 @@ def render_site(
         "MEDIA_ROOT": str(settings.MEDIA_ROOT).rstrip("/"),
         "INVOICE_DIR": str(settings.INVOICE_DIR).rstrip("/"),
         "X_ACCEL_PREFIX": settings.X_ACCEL_PREFIX,
+        "INVOICE_X_ACCEL_PREFIX": settings.INVOICE_X_ACCEL_PREFIX,
     }
     lines = []
     for line in TEMPLATE.read_text().splitlines(keepends=True):
