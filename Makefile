@@ -92,7 +92,12 @@ test-postgres: venv postgres ## run the whole suite on PostgreSQL
 
 .PHONY: e2e
 e2e: venv mariadb ## end to end over HTTPS on loopback: nginx (installed if missing) + gunicorn + MariaDB
-	$(TEST_ENV) E2E_DATABASE_URL=$(E2E_DATABASE_URL) $(BIN)/pytest tests/e2e -p no:cacheprovider $(PYTEST_ARGS)
+	$(TEST_ENV) E2E_DATABASE_URL=$(E2E_DATABASE_URL) $(BIN)/pytest tests/e2e/test_stack.py -p no:cacheprovider $(PYTEST_ARGS)
+
+.PHONY: e2e-admin
+e2e-admin: venv mariadb ## the staff workflow in Debian's Chromium (installed if missing); screenshots in tests/output/e2e-admin
+	$(call apt-install,chromium chromium-driver nginx)
+	$(TEST_ENV) $(BIN)/pytest tests/e2e/test_admin_browser.py -p no:cacheprovider $(PYTEST_ARGS)
 
 .PHONY: bench-pss
 bench-pss: venv mariadb ## PSS of master + 2 workers: no preload / preload / preload+gc.freeze, idle and under load

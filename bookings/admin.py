@@ -183,6 +183,8 @@ class BookingAdmin(admin.ModelAdmin):
     search_fields = ("=booking_reference", "user__email", "user__username", "user__mobile")
     date_hierarchy = "start_datetime"
     show_full_result_count = False
+    # Facet counts are a COUNT per filter choice over the whole table.
+    show_facets = admin.ShowFacets.NEVER
     paginator = LargeTablePaginator
     actions = [
         _transition_action("approve", "Approve selected pending bookings"),
@@ -295,6 +297,7 @@ class BookingItemAdmin(admin.ModelAdmin):
         "updated_at",
     )
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = LargeTablePaginator
     actions = ["settle_payments"]
 

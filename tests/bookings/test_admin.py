@@ -195,3 +195,12 @@ def test_settle_action_marks_vendor_payments(admin_client):
     line.refresh_from_db()
     assert line.payment_settled is True
     assert line.payment_settled_at is not None
+
+
+def test_the_large_changelists_offer_no_facet_counts(admin_client):
+    BookingItemFactory()
+
+    for url in (CHANGELIST, "/admin/bookings/bookingitem/"):
+        page = admin_client.get(url, {"_facets": "True"})
+        assert b"Show counts" not in page.content
+        assert page.context["cl"].add_facets is False
