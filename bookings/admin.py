@@ -250,7 +250,7 @@ class BookingAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         invoice = path(
-            "<int:booking_id>/invoice/",
+            "<row_id:booking_id>/invoice/",
             self.admin_site.admin_view(self.invoice_view),
             name="bookings_booking_invoice",
         )

@@ -1,5 +1,5 @@
 """django-filter FilterSets for the list endpoints. Related objects are filtered by id
-(NumberFilter), not ModelChoiceFilter, so a filter never costs an extra query."""
+(IdFilter), not ModelChoiceFilter, so a filter never costs an extra query."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bookings.choices import BookingItemStatus, BookingStatus, BookingType, ProgramType
 from bookings.models import Booking, BookingItem, Item, Program, Space
+from lebrq.api.filters import IdFilter
 
 
 def local_day_start(day: date) -> datetime:
@@ -57,9 +58,9 @@ class OwnBookingFilter(StartDateRangeFilterSet):
 class StaffBookingFilter(StartDateRangeFilterSet):
     status = filters.MultipleChoiceFilter(choices=BookingStatus.choices)
     booking_type = filters.ChoiceFilter(choices=BookingType.choices)
-    space = filters.NumberFilter(field_name="space_id")
-    user = filters.NumberFilter(field_name="user_id")
-    vendor = filters.NumberFilter(method="filter_vendor", help_text="Has an item from vendor.")
+    space = IdFilter(field_name="space_id")
+    user = IdFilter(field_name="user_id")
+    vendor = IdFilter(method="filter_vendor", help_text="Has an item from vendor.")
     is_admin_booking = filters.BooleanFilter()
 
     class Meta:
@@ -75,10 +76,10 @@ class StaffBookingItemFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(
         field_name="booking_status", choices=BookingItemStatus.choices
     )
-    booking = filters.NumberFilter(field_name="booking_id")
-    space = filters.NumberFilter(field_name="booking__space_id")
-    user = filters.NumberFilter(field_name="booking__user_id")
-    vendor = filters.NumberFilter(field_name="vendor_id")
+    booking = IdFilter(field_name="booking_id")
+    space = IdFilter(field_name="booking__space_id")
+    user = IdFilter(field_name="booking__user_id")
+    vendor = IdFilter(field_name="vendor_id")
     payment_settled = filters.BooleanFilter()
     from_date = filters.DateFilter(field_name="event_date", lookup_expr="gte")
     to_date = filters.DateFilter(field_name="event_date", lookup_expr="lte")
@@ -111,7 +112,7 @@ class RegularProgramFilter(filters.FilterSet):
 
 
 class SpaceFilter(filters.FilterSet):
-    venue = filters.NumberFilter(field_name="venue_id")
+    venue = IdFilter(field_name="venue_id")
 
     class Meta:
         model = Space
@@ -124,11 +125,11 @@ class ItemFilter(filters.FilterSet):
     subcategory = filters.CharFilter()
     type = filters.CharFilter(field_name="item_type", help_text="e.g. veg, non-veg")
     item_type = filters.CharFilter(field_name="item_type", help_text="Legacy alias of type.")
-    space = filters.NumberFilter(
+    space = IdFilter(
         method="filter_space", help_text="Items for this space, including all-space items."
     )
-    space_id = filters.NumberFilter(method="filter_space", help_text="Legacy alias of space.")
-    vendor = filters.NumberFilter(field_name="vendor_id")
+    space_id = IdFilter(method="filter_space", help_text="Legacy alias of space.")
+    vendor = IdFilter(field_name="vendor_id")
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Name contains.")
 
     class Meta:

@@ -1,6 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lebrq.converters import RowIdConverter
+
+register_converter(RowIdConverter, "row_id")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -156,7 +156,7 @@ class UploadAdmin(FormWithUserMixin, admin.ModelAdmin):
     def get_urls(self):
         def staff_view(view, suffix):
             return path(
-                f"<int:upload_id>/{suffix}/",
+                f"<row_id:upload_id>/{suffix}/",
                 self.admin_site.admin_view(view),
                 name=f"uploads_upload_{suffix}",
             )

@@ -17,12 +17,12 @@ legacy_spaces = views.LegacySpaceViewSet
 urlpatterns = [
     path("venues/spaces", legacy_spaces.as_view({"get": "list"}), name="legacy-space-list"),
     path(
-        "venues/spaces/<int:pk>",
+        "venues/spaces/<row_id:pk>",
         legacy_spaces.as_view({"get": "retrieve"}),
         name="legacy-space-detail",
     ),
     path(
-        "venues/<int:venue_pk>/spaces",
+        "venues/<row_id:venue_pk>/spaces",
         legacy_spaces.as_view({"get": "list"}),
         name="legacy-venue-spaces",
     ),

@@ -24,6 +24,7 @@ from bookings.models import Booking
 from lebrq.api.filters import StableOrderingFilter
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.permissions import IsStaff
+from lebrq.converters import ROW_ID_REGEX
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -67,7 +68,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID_REGEX
 
 
 @extend_schema(tags=["catalog"])
@@ -122,7 +123,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     queryset = Booking.objects.none()  # names the model for the schema; see get_queryset
     serializer_class = serializers.BookingSerializer
     permission_classes = [IsAuthenticated, IsOwnerOrStaff]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID_REGEX
 
     @property
     def filterset_class(self) -> type | None:
@@ -217,7 +218,7 @@ class StaffBookingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [IsStaff]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID_REGEX
     filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
     search_fields = [
         "=booking_reference",

@@ -1,5 +1,7 @@
 from typing import Any
 
+import django_filters
+from django import forms
 from django.db.models import QuerySet
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
@@ -15,3 +17,18 @@ class StableOrderingFilter(OrderingFilter):
             descending = bool(ordering) and ordering[0].startswith("-")
             ordering.append("-id" if descending else "id")
         return ordering
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number the database's 64-bit key can hold.
+
+    NumberFilter accepts any decimal (1e300, -0.5), which the database then fails on with a
+    500; out-of-range values are a 400 here.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)

@@ -208,3 +208,23 @@ def test_booking_items_refuse_a_bad_date_with_400(staff_client):
     assert (
         staff_client.get("/api/admin/booking-items", {"from_date": "tomorrow"}).status_code == 400
     )
+
+
+@pytest.mark.parametrize("value", ["4.25e16", "-1", "0", "1e300", "99999999999999999999", "x"])
+def test_id_filters_refuse_what_is_not_a_row_id_with_400(staff_client, value):
+    for path, name in (
+        ("/api/admin/bookings", "user"),
+        ("/api/admin/booking-items", "vendor"),
+        ("/api/spaces", "venue"),
+        ("/api/items", "space"),
+    ):
+        response = staff_client.get(path, {name: value})
+        assert response.status_code == 400, (path, value, response.content)
+        assert name in response.json()["errors"]
+
+
+def test_an_id_too_long_for_the_database_is_a_404_not_a_500(staff_client):
+    huge = "9" * 30
+
+    for path in (f"/api/bookings/{huge}", f"/api/uploads/{huge}", f"/api/venues/spaces/{huge}"):
+        assert staff_client.get(path).status_code == 404, path

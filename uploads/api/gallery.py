@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from lebrq.converters import ROW_ID_REGEX
 from uploads.models import GalleryImage
 
 
@@ -49,7 +50,7 @@ class GalleryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = GalleryImageSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ROW_ID_REGEX
 
     def get_queryset(self) -> QuerySet[GalleryImage]:
         return (

@@ -10,9 +10,9 @@ router.register("gallery", GalleryViewSet, basename="gallery")
 urlpatterns = [
     path("uploads/image", views.ImageUploadView.as_view(), name="upload-image"),
     path("uploads/files", views.FileUploadView.as_view(), name="upload-files"),
-    path("uploads/<int:pk>", views.UploadFileView.as_view(), name="upload-file"),
+    path("uploads/<row_id:pk>", views.UploadFileView.as_view(), name="upload-file"),
     path(
-        "uploads/<int:pk>/thumbnail",
+        "uploads/<row_id:pk>/thumbnail",
         views.UploadThumbnailView.as_view(),
         name="upload-thumbnail",
     ),
