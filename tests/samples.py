@@ -35,7 +35,7 @@ def jpeg_with_metadata() -> bytes:
     gps = exif.get_ifd(0x8825)
     gps[1] = "N"
     gps[2] = (9.0, 58.0, 12.0)
-    return image_bytes("JPEG", size=(40, 20), exif=exif, comment=b"<script>alert(1)</script>")
+    return image_bytes("JPEG", size=(40, 20), exif=exif, comment=b"taken by the hall manager")
 
 
 def png_declaring(width: int, height: int) -> bytes:
@@ -53,3 +53,25 @@ def png_declaring(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00"))
         + chunk(b"IEND", b"")
     )
+
+
+def multipart(files: list[tuple[str, str, bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type, with file names exactly as given.
+
+    Django's test client sends only a file's base name; attacks need the raw name.
+    Each file is (field, file name, content, content type).
+    """
+    boundary = "lebrq-test-boundary-7d3f"
+    body = b""
+    for field, name, content, content_type in files:
+        body += (
+            (
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n"
+            ).encode("utf-8", "surrogateescape")
+            + content
+            + b"\r\n"
+        )
+    body += f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"

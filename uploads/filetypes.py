@@ -1,6 +1,7 @@
 """The file types we accept, recognised from their first bytes, never from a name or a header
 the client chose."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -73,3 +74,21 @@ def looks_like_markup(head: bytes) -> bool:
     our origin.
     """
     return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+# Markup that has no business inside a picture: what an image/HTML polyglot carries so a
+# browser that sniffs it (or an old one that ignores nosniff) runs it. Seven characters or more,
+# so random compressed pixel data matches by chance about once in 10^8 uploads of 10 MB.
+EMBEDDED_MARKUP = (b"<script", b"<iframe", b"<object", b"<!doctype", b"javascript:", b"onerror=")
+_OVERLAP = max(len(marker) for marker in EMBEDDED_MARKUP) - 1
+
+
+def contains_markup(chunks: Iterable[bytes]) -> bool:
+    """Whether any EMBEDDED_MARKUP appears, in any letter case, anywhere in the stream."""
+    tail = b""
+    for chunk in chunks:
+        window = tail + chunk.lower()
+        if any(marker in window for marker in EMBEDDED_MARKUP):
+            return True
+        tail = window[-_OVERLAP:]
+    return False

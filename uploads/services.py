@@ -18,7 +18,14 @@ from django.db import transaction
 
 from uploads.choices import UploadKind
 from uploads.exceptions import UnsupportedFileType, UploadRejected, UploadTooLarge
-from uploads.filetypes import ALL_TYPES, IMAGE_TYPES, SNIFF_LENGTH, looks_like_markup, sniff
+from uploads.filetypes import (
+    ALL_TYPES,
+    IMAGE_TYPES,
+    SNIFF_LENGTH,
+    contains_markup,
+    looks_like_markup,
+    sniff,
+)
 from uploads.images import reencode_image
 from uploads.models import Upload
 
@@ -118,6 +125,14 @@ def upload_store(
             f"{label}: this type of file is not accepted (accepted: {names}).",
             code="unsupported_file_type",
         )
+
+    if file_type.is_image and contains_markup(uploaded_file.chunks()):
+        # Re-encoding would drop it too; refusing says plainly what was wrong.
+        raise UnsupportedFileType(
+            f"{label}: the image carries HTML or script; send the plain picture.",
+            code="markup_refused",
+        )
+    uploaded_file.seek(0)
 
     upload = Upload(
         owner=owner,

@@ -19,6 +19,7 @@ from tests.samples import (
     WEBM_BYTES,
     image_bytes,
     jpeg_with_metadata,
+    multipart,
     png_declaring,
 )
 from uploads.models import Upload
@@ -144,19 +145,33 @@ def test_the_type_comes_from_the_content_not_the_name(customer_client):
     assert response.json()["path"].endswith(".png")
 
 
-def test_a_gif_with_html_inside_is_re_encoded_into_a_plain_image(customer_client, customer):
-    polyglot = image_bytes("GIF") + HTML_BYTES
+@pytest.mark.parametrize(
+    "markup",
+    [
+        HTML_BYTES,
+        b"<SCRIPT>alert(1)</SCRIPT>",
+        b'<img src=x onerror="alert(1)">',
+        b"<iframe src=//evil.example>",
+        b"javascript:alert(1)",
+    ],
+)
+def test_an_image_carrying_html_or_script_is_refused_with_415(
+    customer_client, settings, upload_temp_dir, markup
+):
+    polyglot = image_bytes("GIF") + markup
 
-    response = post(customer_client, IMAGE_URL, ("poly.gif", polyglot, "text/html"))
+    response = post(customer_client, IMAGE_URL, ("poly.gif", polyglot, "image/gif"))
 
-    assert response.status_code == 201
-    upload = Upload.objects.get()
-    stored = stored_bytes(upload.file.name)
-    assert b"<script" not in stored
-    served = customer_client.get(response.json()["url"])
-    assert served["Content-Type"] == "image/gif"
-    assert served["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(served.streaming_content) == stored
+    assert response.status_code == 415
+    assert response.json()["code"] == "markup_refused"
+    assert_nothing_left(settings, upload_temp_dir)
+
+
+def test_markup_split_across_read_chunks_is_still_found():
+    from uploads.filetypes import contains_markup
+
+    assert contains_markup([b"GIF89a...<scr", b"IPT>alert(1)"])
+    assert not contains_markup([b"GIF89a", b"<svg-free pixels", b"script"])
 
 
 @pytest.mark.parametrize(
@@ -372,25 +387,30 @@ def test_anonymous_uploads_are_401(api_client, settings, upload_temp_dir):
 
 
 @pytest.mark.parametrize(
-    ("client_name", "kept"),
-    [
-        ("../../../../tmp/evil.png", "evil.png"),
-        ("..\\..\\windows\\evil.png", "evil.png"),
-        ("ev\x00il\x1b.png", "evil.png"),
-    ],
+    "client_name",
+    ["../../../../tmp/evil.png", "..\\..\\windows\\evil.png", "ev\x00il.png", "evil\x1b.png", ".."],
 )
-def test_a_client_path_or_control_characters_never_reach_the_disk(
-    customer_client, settings, tmp_path, client_name, kept
+def test_a_file_name_with_a_path_or_control_characters_is_refused(
+    customer_client, settings, upload_temp_dir, tmp_path, client_name
 ):
-    response = post(customer_client, IMAGE_URL, (client_name, image_bytes("PNG"), "image/png"))
+    body, content_type = multipart([("file", client_name, image_bytes("PNG"), "image/png")])
 
-    assert response.status_code == 201
-    upload = Upload.objects.get()
-    assert upload.original_name == kept
+    response = customer_client.generic("POST", IMAGE_URL, body, content_type)
+
+    assert response.status_code == 400
+    assert "file name" in response.json()["detail"]
+    assert_nothing_left(settings, upload_temp_dir)
+    assert not (tmp_path / "evil.png").exists()
+
+
+def test_stored_names_are_random_whatever_the_client_name(customer_client, settings):
+    response = post(customer_client, IMAGE_URL, ("evil.png", image_bytes("PNG"), "image/png"))
+
+    upload = Upload.objects.get(pk=response.json()["files"][0]["id"])
+    assert upload.original_name == "evil.png"
+    assert "evil" not in upload.file.name
     stored_path = (settings.MEDIA_ROOT / upload.file.name).resolve()
     assert stored_path.is_relative_to(settings.MEDIA_ROOT / "uploads")
-    assert "evil" not in upload.file.name
-    assert not (tmp_path / "evil.png").exists()
 
 
 def test_uploads_work_under_asgi(customer):

@@ -9,7 +9,6 @@ from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +22,7 @@ from uploads.api.serializers import (
 )
 from uploads.choices import UploadKind
 from uploads.models import Upload
+from uploads.parsers import StrictMultiPartParser
 from uploads.responses import file_response
 from uploads.selectors import upload_get_visible
 from uploads.services import too_many_files, uploads_store
@@ -35,7 +35,7 @@ class UploadCreateView(APIView):
     """Multipart upload of one or more files in the field `file` (or legacy `files`)."""
 
     kind: UploadKind
-    parser_classes = [MultiPartParser]
+    parser_classes = [StrictMultiPartParser]
 
     def initialize_request(self, request: HttpRequest, *args, **kwargs) -> Request:
         # Before anything reads the body: the handler stops an oversized file early.
