@@ -99,6 +99,16 @@ e2e-admin: venv mariadb ## the staff workflow in Debian's Chromium (installed if
 	$(call apt-install,chromium chromium-driver nginx)
 	$(TEST_ENV) $(BIN)/pytest tests/e2e/test_admin_browser.py -p no:cacheprovider $(PYTEST_ARGS)
 
+$(VENV)/.stress-installed: requirements-stress.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-stress.txt
+	@touch $@
+
+STRESS_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_stress_bench
+
+.PHONY: stress
+stress: venv $(VENV)/.stress-installed mariadb ## 512 MB cap: 200 users for 5 min, MariaDB restart, schemathesis, upload attacks (~15 min)
+	STRESS_DATABASE_URL=$(STRESS_DATABASE_URL) timeout 1800 $(BIN)/python -m tests.stress.run $(STRESS_ARGS)
+
 .PHONY: bench-pss
 bench-pss: venv mariadb ## PSS of master + 2 workers: no preload / preload / preload+gc.freeze, idle and under load
 	PSS_BENCH_DATABASE_URL=$(PSS_BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pss

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -144,12 +144,20 @@ class Gunicorn:
     log: Path
     config: Path = ROOT / "deploy" / "gunicorn.conf.py"
     process: subprocess.Popen | None = None
+    # Put in front of the command line, e.g. to start the server inside a memory cgroup.
+    command_prefix: list[str] = field(default_factory=list)
 
     def start(self, **overrides: str) -> None:
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", **overrides}
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
-                [BIN / "gunicorn", "-c", self.config, "lebrq.asgi:application"],
+                [
+                    *self.command_prefix,
+                    BIN / "gunicorn",
+                    "-c",
+                    self.config,
+                    "lebrq.asgi:application",
+                ],
                 cwd=ROOT,
                 env=env,
                 stdout=log,
