@@ -66,7 +66,10 @@ step "Deployment checks"
 manage check --deploy --fail-level WARNING
 
 step "Admin account"
-manage ensure_admin
+# Not fatal: the new code must still be started when no ADMIN_PASSWORD is configured.
+if ! manage ensure_admin; then
+    echo "No admin account created: set ADMIN_PASSWORD (and ADMIN_USERNAME) to create one." >&2
+fi
 
 if [[ -n ${NGINX_SERVER_NAME:-} ]]; then
     step "nginx site for $NGINX_SERVER_NAME"
