@@ -188,7 +188,7 @@ RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=10)
 # connection: keep workers x this under the database's max_connections), and how long the
 # others wait for a turn before a 503.
 MAX_CONCURRENT_REQUESTS = env.int("MAX_CONCURRENT_REQUESTS", default=16)
-REQUEST_QUEUE_TIMEOUT_SECONDS = env.float("REQUEST_QUEUE_TIMEOUT_SECONDS", default=15)
+REQUEST_QUEUE_TIMEOUT_SECONDS = env.float("REQUEST_QUEUE_TIMEOUT_SECONDS", default=10)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

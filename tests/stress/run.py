@@ -1,7 +1,8 @@
 """`make stress`: load, faults and bad input against the real server under a 512 MB memory cap.
 
 1. MariaDB database lebrq_stress_bench (dropped and recreated), demo data plus 20 spaces and
-   200 customers; gunicorn with 2 uvicorn workers inside a memory cgroup of 512 MB.
+   200 customers; gunicorn with 2 uvicorn workers inside a memory cgroup of 512 MB, behind
+   nginx with TLS as in production (the clients talk to nginx).
 2. The upload attack corpus (tests/stress/corpus.py): each answer must be a 4xx, and no file
    or row may be left.
 3. schemathesis against /api/schema/ as staff: at least 1,000 generated cases, no 5xx.
@@ -34,12 +35,21 @@ from urllib.parse import urlsplit
 import httpx
 import MySQLdb
 
-from tests.e2e.stack import BIN, ROOT, Gunicorn, app_environment, prepare_database
+from tests.e2e.stack import (
+    BIN,
+    ROOT,
+    Gunicorn,
+    Nginx,
+    app_environment,
+    prepare_database,
+    self_signed_certificate,
+    tls_context,
+)
 from tests.samples import multipart
 from tests.stress.cgroup import memory_cgroup
 from tests.stress.corpus import attack_corpus
 
-PORT = 19500
+PORT, NGINX_HTTP_PORT, NGINX_HTTPS_PORT = 19500, 19580, 19543
 MiB = 2**20
 OUTPUT = ROOT / "tests" / "output" / "stress"
 DEFAULT_DATABASE_URL = "mysql://root@127.0.0.1:3306/lebrq_stress_bench"
@@ -106,7 +116,7 @@ def files_under(directory: Path) -> set[str]:
     return {str(p) for p in directory.rglob("*") if p.is_file()} if directory.exists() else set()
 
 
-def run_corpus(base: str, token: str, env: dict[str, str], database_url: str) -> dict:
+def run_corpus(base: str, token: str, env: dict[str, str], database_url: str, tls) -> dict:
     media, spool = Path(env["MEDIA_ROOT"]), Path(env["FILE_UPLOAD_TEMP_DIR"])
     before_files = files_under(media)
     before_rows = scalar(database_url, "SELECT COUNT(*) FROM uploads")
@@ -118,6 +128,7 @@ def run_corpus(base: str, token: str, env: dict[str, str], database_url: str) ->
             content=body,
             headers={"Authorization": f"Bearer {token}", "Content-Type": content_type},
             timeout=60,
+            verify=tls,
         )
         cases.append(
             {
@@ -138,7 +149,7 @@ def run_corpus(base: str, token: str, env: dict[str, str], database_url: str) ->
     }
 
 
-def run_schemathesis(base: str, token: str, examples: int) -> dict:
+def run_schemathesis(base: str, token: str, examples: int, certificate: Path) -> dict:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     command = [
         str(BIN / "schemathesis"), "run", f"{base}/api/schema/",
@@ -147,6 +158,7 @@ def run_schemathesis(base: str, token: str, examples: int) -> dict:
         "--max-examples", str(examples),
         "--workers", "2",
         "--request-timeout", "60",
+        "--tls-verify", str(certificate),
         "--no-color",
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=OUTPUT)
@@ -231,7 +243,7 @@ def check_bookings(database_url: str, created: list[dict]) -> dict:
         for start in range(0, len(references), 500):
             chunk = references[start : start + 500]
             placeholders = ",".join(["%s"] * len(chunk))  # values are passed as parameters
-            query = f"SELECT booking_reference FROM bookings WHERE booking_reference IN ({placeholders})"  # noqa: S608, E501
+            query = f"SELECT booking_reference FROM bookings WHERE booking_reference IN ({placeholders})"  # noqa: E501
             cursor.execute(query, chunk)
             stored.update(row[0] for row in cursor.fetchall())
         cursor.execute(
@@ -287,13 +299,13 @@ def mariadb(action: str) -> None:
     raise RuntimeError("MariaDB did not come back")
 
 
-def run_database_restart(base: str, token: str, seconds: int, down_for: int = 10) -> dict:
+def run_database_restart(base: str, token: str, seconds: int, tls, down_for: int = 10) -> dict:
     samples: list[tuple[float, str, int, bool]] = []
     stop = threading.Event()
     started = time.monotonic()
 
     def probe(path: str, headers: dict[str, str]) -> None:
-        with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        with httpx.Client(base_url=base, headers=headers, timeout=30, verify=tls) as client:
             while not stop.is_set():
                 try:
                     response = client.get(path)
@@ -364,7 +376,7 @@ def main() -> int:
         GUNICORN_ACCESS_LOG="",
         LOG_LEVEL="WARNING",
         # Two workers and a master in 512 MB: recycle a worker before it crowds the others.
-        WORKER_MAX_RSS_MB=str((args.memory_mb - 60) // 2 - 40),
+        WORKER_MAX_RSS_MB=str((args.memory_mb - 60) // 2 - 25),
     )
     (workdir / "upload-tmp").mkdir()
     big_file = workdir / "big.pdf"
@@ -380,21 +392,30 @@ def main() -> int:
         [BIN / "python", "manage.py", "shell", "-v", "0", "-c", script],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    fixtures.write_text(made)
     data = json.loads(made)
     big_file.unlink()
+    certificate, key = self_signed_certificate(workdir)
+    data["certificate"] = str(certificate)
+    fixtures.write_text(json.dumps(data))
+    tls = tls_context(certificate)
 
     cgroup = memory_cgroup(f"lebrq-stress-{os.getpid()}", args.memory_mb * MiB)
     print(f"Server memory limit: {args.memory_mb} MB via {cgroup.kind}", flush=True)
     gunicorn = Gunicorn(env, PORT, workdir / "gunicorn.log", command_prefix=cgroup.wrapper)
-    base = f"http://127.0.0.1:{PORT}"
+    nginx = Nginx(workdir, env, certificate, key, PORT, NGINX_HTTP_PORT, NGINX_HTTPS_PORT)
+    base = f"https://localhost:{NGINX_HTTPS_PORT}"
     report: dict = {"memory_limit": f"{args.memory_mb} MB via {cgroup.kind}"}
     gunicorn.start()
     try:
+        nginx.start()
         print("Upload attack corpus...", flush=True)
-        report["upload_corpus"] = run_corpus(base, data["customer_tokens"][0], env, database_url)
+        report["upload_corpus"] = run_corpus(
+            base, data["customer_tokens"][0], env, database_url, tls
+        )
         print("schemathesis...", flush=True)
-        report["schemathesis"] = run_schemathesis(base, data["staff_token"], args.examples)
+        report["schemathesis"] = run_schemathesis(
+            base, data["staff_token"], args.examples, certificate
+        )
         print(f"locust: {args.users} users for {args.seconds} s...", flush=True)
         with PeakMemory(cgroup) as memory:
             load = run_locust(base, workdir, fixtures, args.users, args.seconds)
@@ -403,9 +424,10 @@ def main() -> int:
         report["bookings"] = check_bookings(database_url, created)
         print(f"MariaDB restart during a {args.restart_seconds} s run...", flush=True)
         report["database_restart"] = run_database_restart(
-            base, data["customer_tokens"][1], args.restart_seconds
+            base, data["customer_tokens"][1], args.restart_seconds, tls
         )
     finally:
+        nginx.stop()
         gunicorn.stop()
         log = (workdir / "gunicorn.log").read_text()
         report["oom_kills"] = cgroup.oom_kills()
