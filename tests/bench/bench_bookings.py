@@ -3,7 +3,9 @@
 Run with `make bench-bookings`. Loads the dataset into MariaDB (database lebrq_bench, kept
 between runs), serves it with gunicorn + 2 uvicorn workers, and drives each URL with wrk at
 50 concurrent connections. It runs once with the default count cache and once counting on
-every request, so the effect of the cache is a ratio from one run.
+every request, so the effect of the cache is a ratio from one run, and once with a single
+client for the unloaded latency. The last run also opens the staff admin's bookings
+changelist (a million rows) as a signed-in superuser.
 """
 
 import argparse
@@ -18,17 +20,27 @@ PORT = 17100
 PAGE_DEEP = 2000
 
 
-def tokens(env: dict[str, str]) -> tuple[str, str]:
+def credentials(env: dict[str, str]) -> tuple[str, str, str]:
+    """Bearer tokens of the heavy customer and of staff, and a staff admin session cookie."""
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lebrq.settings")
     django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from rest_framework_simplejwt.tokens import AccessToken
 
     print("dataset:", "loaded" if bookings_dataset.load(connection) else "already loaded")
     customer, staff = bookings_dataset.heavy_customer_and_staff()
+    session = SessionStore()
+    session[SESSION_KEY] = str(staff.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+    session.create()
     connection.close()
-    return str(AccessToken.for_user(customer)), str(AccessToken.for_user(staff))
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return str(AccessToken.for_user(customer)), str(AccessToken.for_user(staff)), cookie
 
 
 def main() -> None:
@@ -40,33 +52,42 @@ def main() -> None:
     database_url = os.environ.get("BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/lebrq_bench")
     env = server.django_env(DATABASE_URL=database_url)
     server.manage("migrate", "--no-input", "-v0", env=env)
-    customer_token, staff_token = tokens(env)
+    customer_token, staff_token, admin_cookie = credentials(env)
     scenarios = [
-        ("/api/admin/bookings", staff_token),
-        ("/api/bookings", customer_token),
+        ("/api/admin/bookings", {"Authorization": f"Bearer {staff_token}"}),
+        ("/api/bookings", {"Authorization": f"Bearer {customer_token}"}),
+    ]
+    admin = ("/admin/bookings/booking/", {"Cookie": admin_cookie})
+    runs = [
+        ("count cached 10 s", "10", args.connections),
+        ("count every request", "0", args.connections),
+        ("count cached 10 s", "10", 1),
     ]
     rows = []
-    for cache_label, cache_seconds in (("count cached 10 s", "10"), ("count every request", "0")):
+    for cache_label, cache_seconds, connections in runs:
         run_env = {**env, "PAGINATION_COUNT_CACHE_SECONDS": cache_seconds}
+        targets = [*scenarios, admin] if connections == 1 else scenarios
         with server.gunicorn(PORT, run_env, workers=2):
-            for path, token in scenarios:
+            for path, headers in targets:
                 for page in (1, PAGE_DEEP):
-                    url = f"http://127.0.0.1:{PORT}{path}?page={page}"
-                    headers = {"Authorization": f"Bearer {token}"}
+                    # The admin counts its pages from 0 (?p=), the API from 1.
+                    query = f"p={page - 1}" if path.startswith("/admin/") else f"page={page}"
+                    url = f"http://127.0.0.1:{PORT}{path}?{query}"
                     wrk.run(url, connections=5, seconds=2, headers=headers)  # warm up
                     result = wrk.run(
-                        url, connections=args.connections, seconds=args.seconds, headers=headers
+                        url, connections=connections, seconds=args.seconds, headers=headers
                     )
-                    rows.append((cache_label, path, page, result))
-                    print(cache_label, path, page, result, flush=True)
+                    rows.append((cache_label, connections, path, page, result))
+                    print(cache_label, connections, path, page, result, flush=True)
 
     print()
-    print("| total count | endpoint | page | p50 ms | p95 ms | p99 ms | req/s | non-2xx |")
-    print("|---|---|---|---|---|---|---|---|")
-    for cache_label, path, page, r in rows:
+    print("| total count | clients | endpoint | page | p50 ms | p95 ms | p99 ms | req/s | errors |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for cache_label, connections, path, page, r in rows:
         print(
-            f"| {cache_label} | `{path}` | {page} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} |"
-            f" {r['p99_ms']:.0f} | {r['rps']:.0f} | {r['non_2xx'] + r['socket_errors']} |"
+            f"| {cache_label} | {connections} | `{path}` | {page} | {r['p50_ms']:.0f} |"
+            f" {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['rps']:.0f} |"
+            f" {r['non_2xx'] + r['socket_errors']} |"
         )
     if any(r["non_2xx"] or r["socket_errors"] for *_, r in rows):
         sys.exit("some requests failed")
