@@ -24,6 +24,11 @@ class User(AbstractUser):
         return self.username
 
     @property
+    def display_name(self) -> str:
+        """How invoices and staff lists name the user: full name, else username."""
+        return self.get_full_name() or self.username
+
+    @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > timezone.now()
 

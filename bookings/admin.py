@@ -156,6 +156,16 @@ def _transition_action(action: str, description: str):
     return run
 
 
+_BOOKING_FIELDS_STAFF_EDIT = (
+    "event_type",
+    "paid_amount",
+    "customer_note",
+    "admin_note",
+    "banner_image_url",
+    "stage_banner_url",
+)
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     """Staff's view of every booking. Bookings are made through the API (which prices them and
@@ -219,22 +229,11 @@ class BookingAdmin(admin.ModelAdmin):
         ("History", {"fields": ("created_at", "updated_at")}),
     )
     # What moves the slot or the price goes through the booking services, never a form.
-    readonly_fields = (
-        "booking_reference",
-        "status",
-        "invoice_link",
-        "user",
-        "venue",
-        "space",
-        "start_datetime",
-        "end_datetime",
-        "booking_type",
-        "attendees",
-        "space_amount",
-        "total_amount",
-        "advance_amount",
-        "created_at",
-        "updated_at",
+    readonly_fields = tuple(
+        field
+        for _, options in fieldsets
+        for field in options["fields"]
+        if field not in _BOOKING_FIELDS_STAFF_EDIT
     )
     inlines = [BookingItemInline, BookingEventInline]
 

@@ -132,7 +132,7 @@ def invoice_for(booking: Booking) -> Invoice:
         issued_on=timezone.localdate(booking.updated_at),
         booking_reference=booking.booking_reference,
         booked_on=timezone.localdate(booking.created_at),
-        customer_name=user.get_full_name() or user.username,
+        customer_name=user.display_name,
         customer_email=user.email or "",
         customer_mobile=user.mobile,
         venue_name=booking.venue.name,

@@ -1,7 +1,4 @@
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -13,8 +10,8 @@ from lebrq.pagination import LargeTablePaginator
 from uploads.choices import MediaType, UploadKind
 from uploads.exceptions import UploadRejected
 from uploads.models import GalleryImage, Upload
-from uploads.responses import file_response
 from uploads.services import upload_delete, upload_store
+from uploads.serving import upload_file_response, upload_thumbnail_response
 
 PREVIEW = '<img src="{}" alt="" loading="lazy" style="max-height:{}px;max-width:{}px">'
 
@@ -101,19 +98,7 @@ class UploadAdmin(FormWithUserMixin, admin.ModelAdmin):
         "is_public",
         "created_at",
     )
-    readonly_fields = (
-        "large_preview",
-        "download",
-        "original_name",
-        "kind",
-        "content_type",
-        "size",
-        "width",
-        "height",
-        "sha256",
-        "owner",
-        "created_at",
-    )
+    readonly_fields = tuple(field for field in fields if field != "is_public")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -176,26 +161,13 @@ class UploadAdmin(FormWithUserMixin, admin.ModelAdmin):
         return upload
 
     def file_view(self, request: HttpRequest, upload_id: int) -> HttpResponseBase:
-        upload = self._upload_for_staff(request, upload_id)
-        return file_response(
-            request,
-            path=Path(upload.file.path),
-            content_type=upload.content_type,
-            filename=upload.download_name,
-            attachment=not upload.is_image,
-            x_accel_redirect=settings.X_ACCEL_PREFIX + upload.file.name,
-        )
+        return upload_file_response(request, self._upload_for_staff(request, upload_id))
 
     def thumbnail_view(self, request: HttpRequest, upload_id: int) -> HttpResponseBase:
         upload = self._upload_for_staff(request, upload_id)
         if not upload.thumbnail:
             raise Http404("This upload has no preview.")
-        return file_response(
-            request,
-            path=Path(upload.thumbnail.path),
-            content_type="image/jpeg",
-            x_accel_redirect=settings.X_ACCEL_PREFIX + upload.thumbnail.name,
-        )
+        return upload_thumbnail_response(request, upload)
 
 
 class GalleryImageForm(StoredThroughUploadService):

@@ -119,14 +119,12 @@ class BookingLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingColumnsSerializer(serializers.ModelSerializer):
+    """What the customer and the staff APIs both show of a booking."""
+
     space_name = serializers.CharField(source="space.name")
     venue_name = serializers.CharField(source="venue.name")
-    price_per_hour = serializers.DecimalField(
-        source="space.price_per_hour", max_digits=10, decimal_places=2
-    )
     balance_amount = serializers.DecimalField(source="balance_due", max_digits=12, decimal_places=2)
-    items = BookingLineSerializer(many=True)
 
     class Meta:
         model = Booking
@@ -149,7 +147,6 @@ class BookingSerializer(serializers.ModelSerializer):
             "advance_amount",
             "paid_amount",
             "balance_amount",
-            "price_per_hour",
             "customer_note",
             "admin_note",
             "is_admin_booking",
@@ -157,8 +154,18 @@ class BookingSerializer(serializers.ModelSerializer):
             "stage_banner_url",
             "created_at",
             "updated_at",
-            "items",
         ]
+        read_only_fields = fields
+
+
+class BookingSerializer(BookingColumnsSerializer):
+    price_per_hour = serializers.DecimalField(
+        source="space.price_per_hour", max_digits=10, decimal_places=2
+    )
+    items = BookingLineSerializer(many=True)
+
+    class Meta(BookingColumnsSerializer.Meta):
+        fields = [*BookingColumnsSerializer.Meta.fields, "price_per_hour", "items"]
         read_only_fields = fields
 
 
@@ -241,58 +248,20 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField()
+    name = serializers.CharField(source="display_name")
 
     class Meta:
         model = User
         fields = ["id", "name", "username", "email", "mobile"]
 
-    def get_name(self, user: User) -> str:
-        return user.get_full_name() or user.username
 
-
-class StaffBookingSerializer(serializers.ModelSerializer):
+class StaffBookingSerializer(BookingColumnsSerializer):
     user = UserSummarySerializer()
-    user_name = serializers.SerializerMethodField()
-    space_name = serializers.CharField(source="space.name")
-    venue_name = serializers.CharField(source="venue.name")
-    balance_amount = serializers.DecimalField(source="balance_due", max_digits=12, decimal_places=2)
+    user_name = serializers.CharField(source="user.display_name")
 
-    class Meta:
-        model = Booking
-        fields = [
-            "id",
-            "booking_reference",
-            "series_reference",
-            "user_id",
-            "user_name",
-            "user",
-            "venue_id",
-            "venue_name",
-            "space_id",
-            "space_name",
-            "start_datetime",
-            "end_datetime",
-            "attendees",
-            "status",
-            "booking_type",
-            "event_type",
-            "total_amount",
-            "advance_amount",
-            "paid_amount",
-            "balance_amount",
-            "customer_note",
-            "admin_note",
-            "is_admin_booking",
-            "banner_image_url",
-            "stage_banner_url",
-            "created_at",
-            "updated_at",
-        ]
+    class Meta(BookingColumnsSerializer.Meta):
+        fields = [*BookingColumnsSerializer.Meta.fields, "user_name", "user"]
         read_only_fields = fields
-
-    def get_user_name(self, booking: Booking) -> str:
-        return booking.user.get_full_name() or booking.user.username
 
 
 class StaffBookingDetailSerializer(StaffBookingSerializer):
@@ -327,7 +296,7 @@ class StaffBookingItemSerializer(serializers.ModelSerializer):
     venue_id = serializers.IntegerField(source="booking.venue_id")
     venue_name = serializers.CharField(source="booking.venue.name")
     user_id = serializers.IntegerField(source="booking.user_id")
-    user_name = serializers.SerializerMethodField()
+    user_name = serializers.CharField(source="booking.user.display_name")
 
     class Meta:
         model = BookingItem
@@ -362,7 +331,3 @@ class StaffBookingItemSerializer(serializers.ModelSerializer):
             "user_name",
         ]
         read_only_fields = fields
-
-    def get_user_name(self, line: BookingItem) -> str:
-        user = line.booking.user
-        return user.get_full_name() or user.username

@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import BookingFactory, UserFactory
+from tests.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +64,6 @@ def insert_bookings(template, first: int, last: int) -> None:
                 "created": start - timedelta(days=400),
             },
         )
-
-
-@pytest.fixture
-def admin_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def changelist_queries(client: Client, params: dict) -> list[str]:

@@ -7,23 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from tests.factories import UploadFactory, UserFactory
+from tests.factories import UploadFactory
 from tests.samples import SVG_BYTES, image_bytes, jpeg_with_metadata
 from uploads.models import GalleryImage, Upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff():
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(staff) -> Client:
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def stored_files(settings) -> list[str]:
@@ -31,7 +19,7 @@ def stored_files(settings) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def test_an_upload_added_in_the_admin_goes_through_the_api_validation(admin_client, staff):
+def test_an_upload_added_in_the_admin_goes_through_the_api_validation(admin_client, admin_user):
     photo = SimpleUploadedFile("trip.jpg", jpeg_with_metadata(), "image/jpeg")
 
     response = admin_client.post(
@@ -40,7 +28,7 @@ def test_an_upload_added_in_the_admin_goes_through_the_api_validation(admin_clie
 
     assert response.status_code == 302
     upload = Upload.objects.get()
-    assert (upload.owner, upload.is_public, upload.content_type) == (staff, True, "image/jpeg")
+    assert (upload.owner, upload.is_public, upload.content_type) == (admin_user, True, "image/jpeg")
     with upload.file.open("rb") as stored, Image.open(stored) as image:
         assert not image.getexif()  # re-encoded without its metadata
     assert upload.thumbnail
@@ -114,7 +102,7 @@ def test_changelists_show_thumbnails_of_images(admin_client):
     assert f"/admin/uploads/upload/{document.pk}/thumbnail/".encode() not in page.content
 
 
-def test_staff_open_private_files_and_previews_from_the_admin(admin_client, staff):
+def test_staff_open_private_files_and_previews_from_the_admin(admin_client, admin_user):
     admin_client.post(
         "/admin/uploads/upload/add/",
         {
@@ -153,3 +141,12 @@ def test_deleting_an_upload_in_the_admin_removes_its_files(admin_client, setting
     assert response.status_code == 302
     assert not Upload.objects.exists()
     assert stored_files(settings) == []
+
+
+def test_a_file_missing_from_storage_is_404_in_the_admin_too(admin_client):
+    upload = UploadFactory()
+    upload.file.storage.delete(upload.file.name)
+
+    response = admin_client.get(f"/admin/uploads/upload/{upload.pk}/file/")
+
+    assert response.status_code == 404

@@ -3,6 +3,8 @@
 Each test runs twice, through Django's WSGI and ASGI request paths (the `fetch` fixture).
 """
 
+import json
+
 import pytest
 from django.utils.http import http_date
 
@@ -325,6 +327,7 @@ def test_a_row_whose_file_is_missing_is_404(fetch, upload, customer):
     response = fetch(url(upload), user=customer)
 
     assert response.status_code == 404
+    assert json.loads(response.body)["detail"] == "No such file."
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,3 @@
-import logging
-from pathlib import Path
-
-from django.conf import settings
 from django.core.exceptions import TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
@@ -21,14 +17,11 @@ from uploads.api.serializers import (
     UploadSerializer,
 )
 from uploads.choices import UploadKind
-from uploads.models import Upload
 from uploads.parsers import StrictMultiPartParser
-from uploads.responses import file_response
 from uploads.selectors import upload_get_visible
 from uploads.services import too_many_files, uploads_store
+from uploads.serving import upload_file_response, upload_thumbnail_response
 from uploads.uploadhandlers import SizeLimitedUploadHandler
-
-logger = logging.getLogger(__name__)
 
 
 class UploadCreateView(APIView):
@@ -116,20 +109,7 @@ class UploadFileView(APIView):
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         upload = upload_get_visible(upload_id=pk, user=request.user)
-        try:
-            response = file_response(
-                request,
-                path=Path(upload.file.path),
-                content_type=upload.content_type,
-                filename=upload.download_name,
-                attachment=not upload.is_image,
-                x_accel_redirect=settings.X_ACCEL_PREFIX + upload.file.name,
-            )
-        except FileNotFoundError as exc:
-            logger.error("Upload %s has a row but no file at %s", upload.pk, upload.file.name)
-            raise NotFound() from exc
-        response["Cache-Control"] = _cache_control(upload)
-        return response
+        return upload_file_response(request, upload)
 
 
 class UploadThumbnailView(APIView):
@@ -150,17 +130,4 @@ class UploadThumbnailView(APIView):
         upload = upload_get_visible(upload_id=pk, user=request.user)
         if not upload.thumbnail:
             raise NotFound("This upload has no preview.")
-        response = file_response(
-            request,
-            path=Path(upload.thumbnail.path),
-            content_type="image/jpeg",
-            x_accel_redirect=settings.X_ACCEL_PREFIX + upload.thumbnail.name,
-        )
-        response["Cache-Control"] = _cache_control(upload)
-        return response
-
-
-def _cache_control(upload: Upload) -> str:
-    if upload.is_public:
-        return "public, max-age=86400"
-    return "private, max-age=0, must-revalidate"
+        return upload_thumbnail_response(request, upload)
