@@ -93,10 +93,14 @@ class Booking(models.Model):
         db_table = "bookings"
         ordering = ["-created_at", "-id"]
         indexes = [
-            # status is in the index so the own list's "not cancelled" filter is index-only.
-            models.Index(fields=["user", "created_at", "status"], name="bookings_user_created_idx"),
-            models.Index(fields=["created_at"], name="bookings_created_idx"),
-            models.Index(fields=["status", "created_at"], name="bookings_status_created_idx"),
+            # The lists' indexes end in their order, ties by id, so a page is read off the index
+            # with no sort (InnoDB appends the id implicitly, but only at the very end; PostgreSQL
+            # not at all). The own list's index then carries status, for its status filter.
+            models.Index(
+                fields=["user", "created_at", "id", "status"], name="bookings_own_list_idx"
+            ),
+            models.Index(fields=["created_at", "id"], name="bookings_list_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="bookings_status_list_idx"),
             models.Index(fields=["status", "start_datetime"], name="bookings_status_start_idx"),
             models.Index(fields=["start_datetime"], name="bookings_start_idx"),
             models.Index(fields=["space", "end_datetime"], name="bookings_space_end_idx"),
@@ -154,10 +158,14 @@ class BookingItem(models.Model):
         db_table = "booking_items"
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["event_date"], name="booking_items_event_date_idx"),
-            models.Index(fields=["vendor", "event_date"], name="booking_items_vendor_date_idx"),
+            # Each ends in the staff list's order (event date, then id): see Booking's indexes.
+            models.Index(fields=["event_date", "id"], name="booking_items_list_idx"),
             models.Index(
-                fields=["payment_settled", "event_date"], name="booking_items_settled_date_idx"
+                fields=["vendor", "event_date", "id"], name="booking_items_vendor_list_idx"
+            ),
+            models.Index(
+                fields=["payment_settled", "event_date", "id"],
+                name="booking_items_settled_list_idx",
             ),
         ]
         constraints = [

@@ -11,6 +11,8 @@ changelist (a million rows) as a signed-in superuser.
 import argparse
 import os
 import sys
+import urllib.error
+import urllib.request
 
 import django
 
@@ -43,6 +45,22 @@ def credentials(env: dict[str, str]) -> tuple[str, str, str]:
     return str(AccessToken.for_user(customer)), str(AccessToken.for_user(staff)), cookie
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs) -> None:
+        return None
+
+
+def expect_200(url: str, headers: dict[str, str]) -> None:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
+    try:
+        with urllib.request.build_opener(_NoRedirects).open(request, timeout=30) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        sys.exit(f"{url} answered {status}, not 200")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration per URL")
@@ -50,8 +68,11 @@ def main() -> None:
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/lebrq_bench")
-    env = server.django_env(DATABASE_URL=database_url)
+    # DEBUG is off, as deployed: the admin's pages need collected static files.
+    static_root = server.ROOT / "var" / "bench-static"
+    env = server.django_env(DATABASE_URL=database_url, STATIC_ROOT=str(static_root))
     server.manage("migrate", "--no-input", "-v0", env=env)
+    server.manage("collectstatic", "--no-input", "-v0", env=env)
     customer_token, staff_token, admin_cookie = credentials(env)
     scenarios = [
         ("/api/admin/bookings", {"Authorization": f"Bearer {staff_token}"}),
@@ -70,9 +91,9 @@ def main() -> None:
         with server.gunicorn(PORT, run_env, workers=2):
             for path, headers in targets:
                 for page in (1, PAGE_DEEP):
-                    # The admin counts its pages from 0 (?p=), the API from 1.
-                    query = f"p={page - 1}" if path.startswith("/admin/") else f"page={page}"
+                    query = f"p={page}" if path.startswith("/admin/") else f"page={page}"
                     url = f"http://127.0.0.1:{PORT}{path}?{query}"
+                    expect_200(url, headers)  # wrk counts redirects as successes
                     wrk.run(url, connections=5, seconds=2, headers=headers)  # warm up
                     result = wrk.run(
                         url, connections=connections, seconds=args.seconds, headers=headers

@@ -19,7 +19,7 @@ def run(url: str, *, connections: int, seconds: int, headers: dict[str, str]) ->
     command = [
         require_wrk(),
         "--threads",
-        "2",
+        str(min(2, connections)),  # wrk refuses more threads than connections
         "--connections",
         str(connections),
         "--duration",
