@@ -20,6 +20,7 @@ from bookings.models import (
     Venue,
 )
 from lebrq.pagination import LargeTablePaginator
+from ops.admin import selection_too_large
 
 
 class SpaceInline(admin.TabularInline):
@@ -134,7 +135,9 @@ def _transition_action(action: str, description: str):
 
     @admin.action(description=description, permissions=["change"])
     def run(model_admin: "BookingAdmin", request: HttpRequest, queryset) -> None:
-        done, refused = [], []
+        if selection_too_large(model_admin, request, queryset):
+            return
+        done, shown_done, refused = 0, [], []
         selected = queryset.select_related(None).only("pk", "booking_reference")
         for booking in selected.iterator(chunk_size=500):
             try:
@@ -142,15 +145,22 @@ def _transition_action(action: str, description: str):
             except InvalidTransition as exc:
                 refused.append(f"{booking.booking_reference}: {exc.detail}")
             else:
-                done.append(booking.booking_reference)
+                done += 1
+                if len(shown_done) < 20:
+                    shown_done.append(booking.booking_reference)
         if done:
+            more = f" and {done - len(shown_done)} more" if done > len(shown_done) else ""
             model_admin.message_user(
                 request,
-                f"{action.capitalize()}d {len(done)}: {', '.join(done[:20])}.",
+                f"{action.capitalize()}d {done}: {', '.join(shown_done)}{more}.",
                 messages.SUCCESS,
             )
         for reason in refused[:20]:
             model_admin.message_user(request, reason, messages.ERROR)
+        if len(refused) > 20:
+            model_admin.message_user(
+                request, f"{len(refused) - 20} more could not be changed.", messages.ERROR
+            )
 
     run.__name__ = f"{action}_bookings"
     return run

@@ -123,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ADMIN_USERNAME = env.str("ADMIN_USERNAME", default="admin")
 ADMIN_EMAIL = env.str("ADMIN_EMAIL", default="")
 ADMIN_PASSWORD = env.str("ADMIN_PASSWORD", default="")
+# Most rows one admin action (approve, delete…) may touch: the work must end well within
+# gunicorn's timeout and in bounded memory, whatever "select all" covers.
+ADMIN_ACTION_MAX_ROWS = env.int("ADMIN_ACTION_MAX_ROWS", default=500)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

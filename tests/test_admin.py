@@ -73,3 +73,23 @@ def test_booking_change_page_shows_its_items_inline(superuser_client):
 
     assert response.status_code == 200
     assert line.item.name.encode() in response.content
+
+
+def test_delete_selected_refuses_a_selection_over_the_limit(superuser_client, settings):
+    from bookings.models import Venue
+
+    settings.ADMIN_ACTION_MAX_ROWS = 2
+    venues = factories.VenueFactory.create_batch(3)
+    url = _changelist_url(Venue)
+    selection = {"action": "delete_selected", "_selected_action": [v.pk for v in venues]}
+
+    refused = superuser_client.post(url, {**selection, "post": "yes"}, follow=True)
+
+    assert Venue.objects.count() == 3
+    assert b"select at most 2 rows" in refused.content
+
+    two = {**selection, "_selected_action": [v.pk for v in venues[:2]]}
+    confirmation = superuser_client.post(url, two)
+    assert b"Are you sure" in confirmation.content
+    superuser_client.post(url, {**two, "post": "yes"})
+    assert list(Venue.objects.values_list("pk", flat=True)) == [venues[2].pk]

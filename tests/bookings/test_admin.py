@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings.choices import BookingStatus
-from bookings.models import BookingEvent
+from bookings.models import Booking, BookingEvent
 from tests.factories import BookingFactory, BookingItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,34 @@ def test_approve_action_moves_pending_bookings_and_records_who(admin_client, adm
         assert event.actor == admin_user
         assert (event.from_status, event.to_status) == ("pending", "approved")
     assert any("Approved 2" in m for m in messages_of(response))
+
+
+def test_an_action_over_more_bookings_than_allowed_changes_nothing(admin_client, settings):
+    settings.ADMIN_ACTION_MAX_ROWS = 2
+    bookings = BookingFactory.create_batch(3)
+
+    response = run_action(admin_client, "approve_bookings", *bookings)
+
+    assert sorted(Booking.objects.values_list("status", flat=True)) == ["pending"] * 3
+    assert not BookingEvent.objects.exists()
+    assert any("select at most 2 rows" in m for m in messages_of(response))
+
+    run_action(admin_client, "approve_bookings", *bookings[:2])
+
+    statuses = sorted(Booking.objects.values_list("status", flat=True))
+    assert statuses == ["approved", "approved", "pending"]
+
+
+def test_a_large_action_names_twenty_bookings_and_counts_the_rest(admin_client):
+    bookings = BookingFactory.create_batch(23)
+
+    response = run_action(admin_client, "approve_bookings", *bookings)
+
+    [message] = [m for m in messages_of(response) if m.startswith("Approved")]
+    named = message.removeprefix("Approved 23: ").removesuffix(" and 3 more.").split(", ")
+    assert len(named) == 20
+    assert set(named) <= {b.booking_reference for b in bookings}
+    assert Booking.objects.filter(status="approved").count() == 23
 
 
 def test_actions_refuse_transitions_the_api_refuses(admin_client):
