@@ -134,6 +134,10 @@ bench-bookings: venv mariadb bench-tools ## p50/p95 of booking list pages 1 and 
 bench-files: venv bench-tools ## worker RSS and throughput while serving/receiving a 1 GiB file
 	$(BIN)/python -m tests.bench.bench_files $(BENCH_ARGS)
 
+.PHONY: bench-images
+bench-images: venv ## peak memory of re-encoding one uploaded image, by pixel count
+	$(BIN)/python -m tests.bench.bench_images $(BENCH_ARGS)
+
 .PHONY: bench-invoices
 bench-invoices: venv ## invoice first-render and cached-serve latency, worker RSS over 50 invoices
 	$(BIN)/python -m tests.bench.bench_invoices $(BENCH_ARGS)
