@@ -177,11 +177,14 @@ INVOICE_RENDER_TIMEOUT_SECONDS = env.int("INVOICE_RENDER_TIMEOUT_SECONDS", defau
 INVOICE_X_ACCEL_PREFIX = env.str("INVOICE_X_ACCEL_PREFIX", default="/protected-invoices/")
 
 # --- Ops: body limit, memory shedding, worker recycling --------------------------------------
+# Not a knob: the health endpoints' path, which the guards below never shed or queue, the
+# load balancer probes, and nginx does not log.
+HEALTH_PATH = "/api/health"
 MAX_BODY_SIZE_MB = env.int("MAX_BODY_SIZE_MB", default=15)
 UPLOAD_MAX_BODY_SIZE_MB = env.int("UPLOAD_MAX_BODY_SIZE_MB", default=110)
 # The routes that take UPLOAD_MAX_BODY_SIZE_MB. The nginx site (manage.py nginx_site) uses
 # the same regex for its larger client_max_body_size, so the two can never disagree.
-UPLOAD_PATH_REGEX = r"^/api/(uploads/|gallery/upload/?$|items/[0-9]+/media/upload/?$)"
+UPLOAD_PATH_REGEX = r"^/api/uploads/(image|files)/?$"
 MEMORY_THRESHOLD_PERCENT = env.float("MEMORY_THRESHOLD_PERCENT", default=85.0)
 MEMORY_CRITICAL_PERCENT = env.float("MEMORY_CRITICAL_PERCENT", default=90.0)
 MEMORY_CHECK_INTERVAL = env.float("MEMORY_CHECK_INTERVAL", default=2.0)
@@ -198,7 +201,6 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "lebrq.api.pagination.PagePagination",
-    "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -252,7 +254,7 @@ CORS_EXPOSE_HEADERS = ["Content-Disposition", "Content-Range", "Accept-Ranges", 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # nginx already redirects plain HTTP; production also sets this for defence in depth.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_REDIRECT_EXEMPT = [r"^api/health"]
+SECURE_REDIRECT_EXEMPT = [rf"^{HEALTH_PATH.lstrip('/')}"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)

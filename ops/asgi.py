@@ -28,8 +28,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# Health checks must answer while the service sheds load: that is when they matter most.
-HEALTH_PATH_PREFIX = "/api/health"
 REQUEST_TOO_LARGE = "The request body is larger than the {limit} MB this endpoint accepts."
 
 
@@ -225,7 +223,8 @@ class MemoryShedding:
         self.shedding = False
 
     def _exempt(self, scope: Scope) -> bool:
-        if scope["path"].startswith(HEALTH_PATH_PREFIX):
+        # Health checks must answer while the service sheds load: that is when they matter.
+        if scope["path"].startswith(settings.HEALTH_PATH):
             return True
         return scope["method"] == "OPTIONS" and bool(
             _header(scope, b"access-control-request-method")

@@ -42,7 +42,7 @@ class ConcurrencyLimitMiddleware:
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
-        return request.path.startswith("/api/health")
+        return request.path.startswith(settings.HEALTH_PATH)
 
     def __call__(self, request: HttpRequest):
         if self.is_async:

@@ -1,23 +1,27 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import numberformat
+
+from bookings import pricing
 
 register = template.Library()
+
+# Indian digit grouping: the last three digits, then pairs (lakh, crore).
+INDIAN_GROUPING = (3, 2, 0)
 
 
 @register.filter
 def inr(amount: Decimal) -> str:
-    """1234567.5 -> "12,34,567.50": Indian digit grouping (lakh, crore), two decimals."""
-    sign = "-" if amount < 0 else ""
-    whole, fraction = f"{abs(amount):.2f}".split(".")
-    head, tail = whole[:-3], whole[-3:]
-    groups = []
-    while len(head) > 2:
-        groups.insert(0, head[-2:])
-        head = head[:-2]
-    if head:
-        groups.insert(0, head)
-    return sign + ",".join([*groups, tail]) + "." + fraction
+    """1234567.5 -> "12,34,567.50", rounded to paise the way invoices round."""
+    return numberformat.format(
+        pricing.money(amount),
+        ".",
+        decimal_pos=2,
+        grouping=INDIAN_GROUPING,
+        thousand_sep=",",
+        force_grouping=True,
+    )
 
 
 @register.filter

@@ -237,3 +237,4 @@ def test_inr_groups_digits_the_indian_way():
     assert inr(Decimal("123456.78")) == "1,23,456.78"
     assert inr(Decimal("12345678.9")) == "1,23,45,678.90"
     assert inr(Decimal("-1500")) == "-1,500.00"
+    assert inr(Decimal("0.125")) == "0.13", "half a paisa rounds up, as invoice totals do"

@@ -29,6 +29,7 @@ def render_site(
         "MAX_BODY_SIZE_MB": str(settings.MAX_BODY_SIZE_MB),
         "UPLOAD_MAX_BODY_SIZE_MB": str(settings.UPLOAD_MAX_BODY_SIZE_MB),
         "UPLOAD_PATH_REGEX": settings.UPLOAD_PATH_REGEX,
+        "HEALTH_PATH": settings.HEALTH_PATH,
         "RETRY_AFTER_SECONDS": str(settings.RETRY_AFTER_SECONDS),
         "STATIC_ROOT": str(settings.STATIC_ROOT).rstrip("/"),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT).rstrip("/"),
