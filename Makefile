@@ -114,9 +114,10 @@ bench-pss: venv mariadb ## PSS of master + 2 workers: no preload / preload / pre
 	PSS_BENCH_DATABASE_URL=$(PSS_BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pss
 
 .PHONY: lint
-lint: venv ## ruff lint and format check, migrations up to date
+lint: venv ## ruff lint and format check, apps import downward only, migrations up to date
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_bench

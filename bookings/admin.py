@@ -19,8 +19,7 @@ from bookings.models import (
     Space,
     Venue,
 )
-from lebrq.pagination import LargeTablePaginator
-from ops.admin import selection_too_large
+from lebrq.admin import LargeTableAdmin, selection_too_large
 
 
 class SpaceInline(admin.TabularInline):
@@ -177,7 +176,7 @@ _BOOKING_FIELDS_STAFF_EDIT = (
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(LargeTableAdmin[Booking]):
     """Staff's view of every booking. Bookings are made through the API (which prices them and
     prevents double booking); here staff move them through their lifecycle with the actions,
     record payments and notes, and open the invoice."""
@@ -202,10 +201,6 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ("user", "space")
     search_fields = ("=booking_reference", "user__email", "user__username", "user__mobile")
     date_hierarchy = "start_datetime"
-    show_full_result_count = False
-    # Facet counts are a COUNT per filter choice over the whole table.
-    show_facets = admin.ShowFacets.NEVER
-    paginator = LargeTablePaginator
     actions = [
         _transition_action("approve", "Approve selected pending bookings"),
         _transition_action("reject", "Reject selected pending bookings"),
@@ -277,7 +272,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookingItem)
-class BookingItemAdmin(admin.ModelAdmin):
+class BookingItemAdmin(LargeTableAdmin[BookingItem]):
     list_display = (
         "booking",
         "item",
@@ -305,9 +300,6 @@ class BookingItemAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    paginator = LargeTablePaginator
     actions = ["settle_payments"]
 
     def has_add_permission(self, request) -> bool:

@@ -31,7 +31,7 @@ from bookings import pricing
 from bookings.choices import BookingStatus
 from bookings.models import Booking
 from lebrq.db import release_database_connections
-from uploads.responses import file_response
+from lebrq.file_responses import file_response
 
 TITLES = {
     BookingStatus.PENDING: "Proforma invoice",

@@ -1,13 +1,11 @@
-"""Counting and slicing large querysets: shared by the API's pagination and the admin."""
+"""Counting and slicing large querysets: shared by the API's pagination and the admin's."""
 
 import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.utils.functional import cached_property
 
 
 def cached_count(queryset: QuerySet[Any]) -> int:
@@ -37,19 +35,3 @@ def page_rows(queryset: QuerySet[Any], offset: int, limit: int) -> list[Any]:
     """
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
     return list(queryset.filter(pk__in=ids)) if ids else []
-
-
-class LargeTablePaginator(Paginator):
-    """Django's Paginator with the cached count and the deferred-join page above (admin)."""
-
-    @cached_property
-    def count(self) -> int:
-        return cached_count(self.object_list)
-
-    def page(self, number: Any) -> Any:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        return self._get_page(page_rows(self.object_list, bottom, top - bottom), number, self)

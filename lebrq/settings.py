@@ -4,8 +4,12 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+# Generic Django classes (admin.ModelAdmin[Booking]...) subscriptable at run time, for mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "lebrq",
     "accounts",
     "bookings",
     "uploads",

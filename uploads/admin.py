@@ -6,7 +6,7 @@ from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from lebrq.pagination import LargeTablePaginator
+from lebrq.admin import LargeTableAdmin
 from uploads.choices import MediaType, UploadKind
 from uploads.exceptions import UploadRejected
 from uploads.models import GalleryImage, Upload
@@ -67,7 +67,7 @@ class FormWithUserMixin:
 
 
 @admin.register(Upload)
-class UploadAdmin(FormWithUserMixin, admin.ModelAdmin):
+class UploadAdmin(FormWithUserMixin, LargeTableAdmin[Upload]):
     list_display = (
         "preview",
         "original_name",
@@ -82,8 +82,6 @@ class UploadAdmin(FormWithUserMixin, admin.ModelAdmin):
     list_filter = ("kind", "is_public", "content_type")
     list_select_related = ("owner",)
     search_fields = ("original_name", "=sha256", "owner__username", "owner__email")
-    show_full_result_count = False
-    paginator = LargeTablePaginator
     fields = (
         "large_preview",
         "download",

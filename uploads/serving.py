@@ -7,8 +7,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
+from lebrq.file_responses import file_response
 from uploads.models import Upload
-from uploads.responses import file_response
 
 logger = logging.getLogger(__name__)
 

@@ -88,7 +88,7 @@ class FileUploadView(UploadCreateView):
 
 
 class UploadFileView(APIView):
-    """The bytes of an upload, with Range and conditional requests (uploads.responses)."""
+    """The bytes of an upload, with Range and conditional requests (lebrq.file_responses)."""
 
     permission_classes = [AllowAny]
     content_negotiation_class = IgnoreAcceptHeader

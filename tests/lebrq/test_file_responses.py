@@ -1,4 +1,4 @@
-"""uploads.responses.file_response on its own: chunking and closing the file."""
+"""lebrq.file_responses.file_response on its own: chunking and closing the file."""
 
 import os
 
@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import AsyncRequestFactory, RequestFactory
 
-from uploads.responses import CHUNK_SIZE, file_response
+from lebrq.file_responses import CHUNK_SIZE, file_response
 
 SIZE = 3 * CHUNK_SIZE + 100
 
