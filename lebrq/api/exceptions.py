@@ -1,7 +1,8 @@
-"""One error format for the whole API: {"detail", "message", "code"?, "errors"?}.
+"""One error format for the whole API: {"detail", "message", "code", "errors"?, ...}.
 
 The legacy frontend reads `detail`, then `message`; field errors keep DRF's per-field lists
-under `errors`.
+under `errors`. Domain errors (lebrq.errors) get their status here, from their kind: services
+raise them without knowing about HTTP.
 """
 
 import logging
@@ -16,6 +17,8 @@ from rest_framework import status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from lebrq.errors import DomainError, ErrorKind
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,26 @@ def _normalise(data: Any) -> dict[str, Any]:
     return error_body(_first_message(errors), code="invalid", errors=errors)
 
 
+STATUS_OF_KIND: dict[ErrorKind, int] = {
+    ErrorKind.INVALID: status.HTTP_400_BAD_REQUEST,
+    ErrorKind.FORBIDDEN: status.HTTP_403_FORBIDDEN,
+    ErrorKind.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    ErrorKind.CONFLICT: status.HTTP_409_CONFLICT,
+    ErrorKind.TOO_LARGE: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    ErrorKind.UNSUPPORTED_TYPE: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    ErrorKind.UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
+
+
+def domain_error_response(exc: DomainError) -> Response:
+    body = error_body(exc.message, code=exc.code, errors=exc.fields or None)
+    body.update({key: value for key, value in exc.extra.items() if key not in body})
+    response = Response(body, status=STATUS_OF_KIND[exc.kind])
+    if exc.kind is ErrorKind.UNAVAILABLE:
+        response["Retry-After"] = str(exc.retry_after or settings.RETRY_AFTER_SECONDS)
+    return response
+
+
 def database_unavailable_response() -> Response:
     response = Response(error_body(DATABASE_UNAVAILABLE, code="database_unavailable"), status=503)
     response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
@@ -60,6 +83,8 @@ def database_unavailable_response() -> Response:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return domain_error_response(exc)
     if isinstance(exc, OperationalError | InterfaceError):
         logger.warning("Database unavailable during %s: %s", context.get("request"), exc)
         return database_unavailable_response()
