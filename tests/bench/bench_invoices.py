@@ -33,7 +33,7 @@ from decimal import Decimal
 from django.utils import timezone
 from accounts.models import User
 from bookings.models import Item, Space, Venue
-from bookings.services import ItemRequest, booking_create
+from bookings.services import BookingRequest, ItemRequest, booking_create
 from rest_framework_simplejwt.tokens import AccessToken
 user = User.objects.create_user(username="bench", email="bench@example.com", password="x",
                                 first_name="Bench", last_name="Customer", mobile="+919800000000")
@@ -45,11 +45,11 @@ items = [Item.objects.create(name=f"Add-on {{n}}", category="food", price=Decima
 start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
 ids = []
 for n in range({count}):
-    booking, _ = booking_create(
-        user=user, space_id=space.pk, start=start + timedelta(hours=5 * n),
+    booking, _ = booking_create(user=user, request=BookingRequest(
+        space_id=space.pk, start=start + timedelta(hours=5 * n),
         end=start + timedelta(hours=5 * n + 3),
-        items=[ItemRequest(item.pk, quantity=n % 4 + 1) for item in items],
-    )
+        items=tuple(ItemRequest(item.pk, quantity=n % 4 + 1) for item in items),
+    ))
     ids.append(booking.pk)
 print(json.dumps({{"ids": ids, "token": str(AccessToken.for_user(user))}}))
 """

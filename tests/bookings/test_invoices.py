@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bookings import invoices
-from bookings.services import ItemRequest, booking_create
+from bookings.services import BookingRequest, ItemRequest, booking_create
 from tests.factories import ItemFactory, SpaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +35,15 @@ def booking(customer):
     )
     booking, _ = booking_create(
         user=customer,
-        space_id=space.pk,
-        start=local(9, 18),
-        end=local(9, 21),
-        items=[ItemRequest(cake.pk, quantity=2), ItemRequest(band.pk, hours_used=Decimal("4.5"))],
+        request=BookingRequest(
+            space_id=space.pk,
+            start=local(9, 18),
+            end=local(9, 21),
+            items=(
+                ItemRequest(cake.pk, quantity=2),
+                ItemRequest(band.pk, hours_used=Decimal("4.5")),
+            ),
+        ),
     )
     booking.paid_amount = Decimal("5000.00")
     booking.save()
