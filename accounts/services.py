@@ -3,10 +3,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from rest_framework.exceptions import ValidationError
 
 from accounts.choices import Role
 from accounts.models import User
+from lebrq.errors import InvalidInput
+
+ACCOUNT_EXISTS = "An account with this username or e-mail exists."
 
 
 def user_register(
@@ -31,13 +33,13 @@ def user_register(
         try:
             validate_email(email)
         except DjangoValidationError:
-            raise ValidationError({"email": ["Enter a valid e-mail address."]}) from None
+            raise InvalidInput.for_field("email", "Enter a valid e-mail address.") from None
 
     clash = Q(username__iexact=username) | Q(email__iexact=username)
     if email:
         clash |= Q(email__iexact=email) | Q(username__iexact=email)
     if User.objects.filter(clash).exists():
-        raise ValidationError({"username": ["An account with this username or e-mail exists."]})
+        raise InvalidInput.for_field("username", ACCOUNT_EXISTS)
 
     user = User(
         username=username,
@@ -50,14 +52,14 @@ def user_register(
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationError({"password": list(exc.messages)}) from None
+        raise InvalidInput(
+            f"password: {exc.messages[0]}", fields={"password": exc.messages}
+        ) from None
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
         # Two registrations raced past the check above; the unique index decided.
-        raise ValidationError(
-            {"username": ["An account with this username or e-mail exists."]}
-        ) from None
+        raise InvalidInput.for_field("username", ACCOUNT_EXISTS) from None
     return user

@@ -8,7 +8,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from bookings import invoices, selectors, services
-from bookings.exceptions import InvalidTransition
 from bookings.models import (
     Booking,
     BookingEvent,
@@ -20,6 +19,7 @@ from bookings.models import (
     Venue,
 )
 from lebrq.admin import LargeTableAdmin, selection_too_large
+from lebrq.errors import DomainError
 
 
 class SpaceInline(admin.TabularInline):
@@ -141,8 +141,8 @@ def _transition_action(action: str, description: str):
         for booking in selected.iterator(chunk_size=500):
             try:
                 services.booking_transition(booking=booking, action=action, actor=request.user)
-            except InvalidTransition as exc:
-                refused.append(f"{booking.booking_reference}: {exc.detail}")
+            except DomainError as exc:
+                refused.append(f"{booking.booking_reference}: {exc.message}")
             else:
                 done += 1
                 if len(shown_done) < 20:

@@ -1,17 +1,15 @@
-"""Domain errors raised by booking services; the API maps them to 409 / 400 answers."""
+"""Domain errors raised by the booking services (lebrq.errors maps their kinds to HTTP)."""
 
-from rest_framework import status
-from rest_framework.exceptions import APIException
+from lebrq.errors import Conflict
 
 
-class BookingConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The booking cannot change that way."
+class BookingConflict(Conflict):
+    default_message = "The booking cannot change that way."
     default_code = "booking_conflict"
 
 
 class SlotUnavailable(BookingConflict):
-    default_detail = "That time slot is already booked."
+    default_message = "That time slot is already booked."
     default_code = "slot_unavailable"
 
 

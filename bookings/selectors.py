@@ -40,11 +40,14 @@ def booking_list_for_user(user: User) -> QuerySet[Booking]:
 
 
 def booking_list_with_items() -> QuerySet[Booking]:
-    """Every booking, with what its detail view shows; callers check who may see it."""
-    return _with_items(Booking.objects.select_related("space", "venue"))
+    """Every booking with what a detail view, an action's answer and an invoice show: its user,
+    space, venue and items. Callers check who may see which."""
+    bookings = Booking.objects.select_related("user", "space", "venue").defer("user__password")
+    return _with_items(bookings)
 
 
 def booking_get(pk: int) -> Booking:
+    """One booking as booking_list_with_items() loads it; Booking.DoesNotExist if none."""
     return booking_list_with_items().get(pk=pk)
 
 

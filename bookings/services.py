@@ -1,6 +1,6 @@
 """Booking workflows: create without double-booking, and move through the status lifecycle."""
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -9,13 +9,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
 from bookings import pricing
 from bookings.choices import BookingItemStatus, BookingStatus, BookingType
 from bookings.exceptions import BookingConflict, InvalidTransition, SlotUnavailable
 from bookings.models import Booking, BookingEvent, BookingItem, Item, Space
+from lebrq.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,22 @@ class ItemRequest:
     item_id: int
     quantity: int = 1
     hours_used: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingRequest:
+    """What a customer asked to book, as validated input: never a price."""
+
+    space_id: int
+    start: datetime
+    end: datetime
+    items: tuple[ItemRequest, ...] = ()
+    attendees: int | None = None
+    event_type: str = ""
+    booking_type: str = BookingType.ONE_DAY
+    customer_note: str = ""
+    banner_image_url: str = ""
+    stage_banner_url: str = ""
 
 
 # action -> (statuses it may start from, status it ends in)
@@ -41,17 +57,17 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 def _validate_window(start: datetime, end: datetime) -> None:
     if end <= start:
-        raise ValidationError({"end_datetime": ["Must be after start_datetime."]})
+        raise InvalidInput.for_field("end_datetime", "Must be after start_datetime.")
     if start <= timezone.now():
-        raise ValidationError({"start_datetime": ["Must be in the future."]})
+        raise InvalidInput.for_field("start_datetime", "Must be in the future.")
     max_hours = settings.BOOKING_MAX_HOURS
     if end - start > timedelta(hours=max_hours):
-        raise ValidationError(
-            {"end_datetime": [f"A booking lasts at most {max_hours} hours; book a series."]}
+        raise InvalidInput.for_field(
+            "end_datetime", f"A booking lasts at most {max_hours} hours; book a series."
         )
 
 
-def _catalog_items(space: Space, requests: list[ItemRequest]) -> dict[int, Item]:
+def _catalog_items(space: Space, requests: Sequence[ItemRequest]) -> dict[int, Item]:
     """The requested items that can be booked with `space`, in one query."""
     wanted = {r.item_id for r in requests}
     items = Item.objects.filter(pk__in=wanted, available=True).filter(
@@ -60,8 +76,8 @@ def _catalog_items(space: Space, requests: list[ItemRequest]) -> dict[int, Item]
     found = {item.pk: item for item in items}
     missing = sorted(wanted - found.keys())
     if missing:
-        raise ValidationError(
-            {"items": [f"Items not available for this space: {', '.join(map(str, missing))}."]}
+        raise InvalidInput.for_field(
+            "items", f"Items not available for this space: {', '.join(map(str, missing))}."
         )
     return found
 
@@ -71,7 +87,7 @@ def _lock_space(space_id: int) -> Space | None:
 
     Under READ COMMITTED a SELECT ... FOR UPDATE over an empty overlap range locks nothing, so
     two requests for one slot would both see it free and both insert. Locking the parent row
-    makes them take turns (DESIGN.md).
+    makes them take turns (docs/DESIGN.md, "Double booking").
     """
     assert transaction.get_connection().in_atomic_block, "lock inside transaction.atomic()"
     return Space.objects.select_for_update().filter(pk=space_id, active=True).first()
@@ -89,21 +105,9 @@ def _existing_for_key(user: User, idempotency_key: str | None) -> Booking | None
 
 
 def booking_create(
-    *,
-    user: User,
-    space_id: int,
-    start: datetime,
-    end: datetime,
-    items: Iterable[ItemRequest] = (),
-    attendees: int | None = None,
-    event_type: str = "",
-    booking_type: str = BookingType.ONE_DAY,
-    customer_note: str = "",
-    banner_image_url: str = "",
-    stage_banner_url: str = "",
-    idempotency_key: str | None = None,
+    *, user: User, request: BookingRequest, idempotency_key: str | None = None
 ) -> tuple[Booking, bool]:
-    """Book `space` for [start, end) with add-ons, priced from the catalog now.
+    """Book the requested space and window with add-ons, priced from the catalog now.
 
     Returns (booking, created). A retried request with the same idempotency key returns the
     booking the first one made, with created=False.
@@ -111,37 +115,25 @@ def booking_create(
     existing = _existing_for_key(user, idempotency_key)
     if existing is not None:
         return existing, False
-    requests = list(items)
-    _validate_window(start, end)
+    _validate_window(request.start, request.end)
     try:
         with transaction.atomic():
-            space = _lock_space(space_id)
+            space = _lock_space(request.space_id)
             if space is None:
-                raise ValidationError({"space_id": ["Unknown or inactive space."]})
+                raise InvalidInput.for_field("space_id", "Unknown or inactive space.")
             # A retry that waited for the lock behind its original sees the committed booking.
             existing = _existing_for_key(user, idempotency_key)
             if existing is not None:
                 return existing, False
-            if attendees is not None and attendees > space.capacity:
-                raise ValidationError(
-                    {"attendees": [f"This space holds at most {space.capacity} people."]}
+            if request.attendees is not None and request.attendees > space.capacity:
+                raise InvalidInput.for_field(
+                    "attendees", f"This space holds at most {space.capacity} people."
                 )
-            clash = _first_clash(space, start, end)
+            clash = _first_clash(space, request.start, request.end)
             if clash is not None:
                 raise SlotUnavailable(f"Time slot conflicts with booking {clash}.")
             booking = _insert_booking(
-                user=user,
-                space=space,
-                start=start,
-                end=end,
-                requests=requests,
-                attendees=attendees,
-                event_type=event_type,
-                booking_type=booking_type,
-                customer_note=customer_note,
-                banner_image_url=banner_image_url,
-                stage_banner_url=stage_banner_url,
-                idempotency_key=idempotency_key,
+                user=user, space=space, request=request, idempotency_key=idempotency_key
             )
     except IntegrityError:
         # Same key, different space: the two did not share a lock, the unique index decided.
@@ -153,24 +145,17 @@ def booking_create(
 
 
 def _insert_booking(
-    *,
-    user: User,
-    space: Space,
-    start: datetime,
-    end: datetime,
-    requests: list[ItemRequest],
-    idempotency_key: str | None,
-    **fields: object,
+    *, user: User, space: Space, request: BookingRequest, idempotency_key: str | None
 ) -> Booking:
-    catalog = _catalog_items(space, requests) if requests else {}
-    event_date = timezone.localdate(start)
+    catalog = _catalog_items(space, request.items) if request.items else {}
+    event_date = timezone.localdate(request.start)
     lines = []
-    for request in requests:
-        item = catalog[request.item_id]
+    for line_request in request.items:
+        item = catalog[line_request.item_id]
         total = pricing.item_line_total(
             unit_price=item.price,
-            quantity=request.quantity,
-            hours_used=request.hours_used,
+            quantity=line_request.quantity,
+            hours_used=line_request.hours_used,
             base_hours_included=item.base_hours_included,
             rate_per_extra_hour=item.rate_per_extra_hour,
         )
@@ -178,29 +163,34 @@ def _insert_booking(
             BookingItem(
                 item=item,
                 vendor_id=item.vendor_id,
-                quantity=request.quantity,
-                hours_used=request.hours_used,
+                quantity=line_request.quantity,
+                hours_used=line_request.hours_used,
                 unit_price=item.price,
                 total_price=pricing.money(total),
                 event_date=event_date,
             )
         )
-    hours = pricing.booked_hours(start, end)
+    hours = pricing.booked_hours(request.start, request.end)
     space_amount = pricing.money(pricing.space_charge(space.price_per_hour, hours))
-    total = space_amount + sum(line.total_price for line in lines)
+    total = space_amount + sum((line.total_price for line in lines), Decimal("0"))
     booking = Booking.objects.create(
         user=user,
         venue_id=space.venue_id,
         space=space,
-        start_datetime=start,
-        end_datetime=end,
+        start_datetime=request.start,
+        end_datetime=request.end,
         space_amount=space_amount,
         total_amount=total,
         advance_amount=pricing.money(
             pricing.percentage_of(total, space.advance_payment_percentage)
         ),
         idempotency_key=idempotency_key or None,
-        **fields,
+        attendees=request.attendees,
+        event_type=request.event_type,
+        booking_type=request.booking_type,
+        customer_note=request.customer_note,
+        banner_image_url=request.banner_image_url,
+        stage_banner_url=request.stage_banner_url,
     )
     for line in lines:
         line.booking = booking
@@ -210,7 +200,8 @@ def _insert_booking(
 
 
 def booking_transition(*, booking: Booking, action: str, actor: User, note: str = "") -> Booking:
-    """Move `booking` along the lifecycle; 409 when its current status does not allow it."""
+    """Move `booking` along the lifecycle (TRANSITIONS); InvalidTransition when its current
+    status does not allow it."""
     allowed_from, to_status = TRANSITIONS[action]
     with transaction.atomic():
         locked = Booking.objects.select_for_update().get(pk=booking.pk)

@@ -50,11 +50,6 @@ class DomainError(Exception):
         """The error of one input field: the message names it, `fields` carries it."""
         return cls(f"{field}: {message}", code=code, fields={field: [message]})
 
-    # Read like DRF's APIException by code that shows errors to people (admin messages).
-    @property
-    def detail(self) -> str:
-        return self.message
-
 
 class InvalidInput(DomainError):
     kind = ErrorKind.INVALID

@@ -40,7 +40,7 @@ class StoredThroughUploadService(forms.ModelForm):
                 is_public=is_public,
             )
         except UploadRejected as exc:
-            self.add_error(field, str(exc.detail))
+            self.add_error(field, exc.message)
             return None
 
 

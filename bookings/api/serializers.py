@@ -1,10 +1,12 @@
 from decimal import Decimal
+from typing import Any
 
 from rest_framework import serializers
 
 from accounts.models import User
 from bookings.choices import BookingType
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
+from bookings.services import BookingRequest, ItemRequest
 
 # --- Catalog (public) -------------------------------------------------------------------------
 
@@ -233,11 +235,27 @@ class BookingCreateSerializer(serializers.Serializer):
     banner_image_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
     stage_banner_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
-    def validate_items(self, lines: list[dict]) -> list[dict]:
+    def validate_items(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [line["item_id"] for line in lines]
         if len(ids) != len(set(ids)):
             raise serializers.ValidationError("List each item once; use quantity for more.")
         return lines
+
+    def booking_request(self) -> BookingRequest:
+        """The validated body as the one typed object the booking service takes."""
+        data = self.validated_data
+        return BookingRequest(
+            space_id=data["space_id"],
+            start=data["start_datetime"],
+            end=data["end_datetime"],
+            items=tuple(ItemRequest(**line) for line in data["items"]),
+            attendees=data.get("attendees"),
+            event_type=data.get("event_type", ""),
+            booking_type=data["booking_type"],
+            customer_note=data.get("customer_note", ""),
+            banner_image_url=data.get("banner_image_url", ""),
+            stage_banner_url=data.get("stage_banner_url", ""),
+        )
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.auth import authenticated_user
 from bookings import filters, invoices, selectors, services
 from bookings.api import serializers
 from bookings.models import Booking
@@ -134,15 +135,14 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         }.get(self.action)
 
     def get_queryset(self) -> QuerySet:
-        user = self.request.user
+        user = authenticated_user(self.request)
         if self.action == "list":
             return selectors.booking_list_for_user(user)
         if self.action == "regular_programs":
             return selectors.regular_program_list_for_user(user)
         # Detail actions look among all bookings so that another user's booking is a 403
         # (IsOwnerOrStaff), not a 404.
-        bookings = selectors.booking_list_with_items()
-        return bookings.select_related("user") if self.action == "invoice" else bookings
+        return selectors.booking_list_with_items()
 
     @extend_schema(
         summary="Book a space",
@@ -154,19 +154,9 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         key = _idempotency_key(request)
         serializer = serializers.BookingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
         booking, created = services.booking_create(
-            user=request.user,
-            space_id=data["space_id"],
-            start=data["start_datetime"],
-            end=data["end_datetime"],
-            items=[services.ItemRequest(**line) for line in data["items"]],
-            attendees=data.get("attendees"),
-            event_type=data.get("event_type", ""),
-            booking_type=data["booking_type"],
-            customer_note=data.get("customer_note", ""),
-            banner_image_url=data.get("banner_image_url", ""),
-            stage_banner_url=data.get("stage_banner_url", ""),
+            user=authenticated_user(request),
+            request=serializer.booking_request(),
             idempotency_key=key,
         )
         body = serializers.BookingSerializer(selectors.booking_get(booking.pk)).data
@@ -183,7 +173,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         booking = services.booking_cancel_by_customer(
-            booking=self.get_object(), actor=request.user, note=_note(request)
+            booking=self.get_object(), actor=authenticated_user(request), note=_note(request)
         )
         body = serializers.ActionResultSerializer(selectors.booking_get(booking.pk)).data
         return Response(body)
@@ -238,7 +228,7 @@ class StaffBookingViewSet(
     def get_queryset(self) -> QuerySet:
         if self.action == "list":
             return selectors.booking_list_for_staff()
-        return selectors.booking_list_with_items().select_related("user")
+        return selectors.booking_list_with_items()
 
     def get_serializer_class(self) -> type:
         if self.action == "list":
@@ -247,10 +237,14 @@ class StaffBookingViewSet(
 
     def _transition(self, request: Request, action_name: str) -> Response:
         booking = services.booking_transition(
-            booking=self.get_object(), action=action_name, actor=request.user, note=_note(request)
+            booking=self.get_object(),
+            action=action_name,
+            actor=authenticated_user(request),
+            note=_note(request),
         )
-        booking = selectors.booking_list_with_items().select_related("user").get(pk=booking.pk)
-        return Response(serializers.StaffActionResultSerializer(booking).data)
+        return Response(
+            serializers.StaffActionResultSerializer(selectors.booking_get(booking.pk)).data
+        )
 
     @extend_schema(
         summary="Approve a pending booking",

@@ -64,7 +64,7 @@ def test_uploads_store_wants_at_least_one_file(customer):
     with pytest.raises(UploadRejected) as refused:
         uploads_store(uploaded_files=[], owner=customer, kind=UploadKind.FILE)
 
-    assert refused.value.detail.code == "no_file"
+    assert refused.value.code == "no_file"
 
 
 @pytest.mark.django_db

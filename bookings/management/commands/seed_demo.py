@@ -11,7 +11,7 @@ from accounts.choices import Role
 from accounts.models import User, VendorProfile
 from bookings.choices import ProgramStatus, ProgramType
 from bookings.models import Item, Program, ProgramParticipant, Space, Venue
-from bookings.services import ItemRequest, booking_create, booking_transition
+from bookings.services import BookingRequest, ItemRequest, booking_create, booking_transition
 
 STAFF_GROUP = "Venue staff"
 
@@ -161,12 +161,14 @@ class Command(BaseCommand):
         for key, days, start_hour, end_hour, event_type, item_names in plans:
             booking, created = booking_create(
                 user=demo,
-                space_id=hall.pk,
-                start=at(days, start_hour),
-                end=at(days, end_hour),
-                items=[ItemRequest(items[name].pk, quantity=1) for name in item_names],
-                attendees=40,
-                event_type=event_type,
+                request=BookingRequest(
+                    space_id=hall.pk,
+                    start=at(days, start_hour),
+                    end=at(days, end_hour),
+                    items=tuple(ItemRequest(items[name].pk, quantity=1) for name in item_names),
+                    attendees=40,
+                    event_type=event_type,
+                ),
                 idempotency_key=key,
             )
             if created and key == "seed-demo-2":
