@@ -120,6 +120,10 @@ lint: venv ## ruff lint and format check, apps import downward only, migrations 
 	$(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+.PHONY: typecheck
+typecheck: venv ## mypy over the whole project, strict (the rules are in pyproject.toml)
+	$(TEST_ENV) $(BIN)/mypy
+
 BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_bench
 
 .PHONY: bench-tools
