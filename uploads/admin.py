@@ -1,11 +1,17 @@
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from accounts.auth import staff_user
+from accounts.models import User
 from lebrq.admin import LargeTableAdmin
 from uploads.choices import MediaType, UploadKind
 from uploads.exceptions import UploadRejected
@@ -23,15 +29,17 @@ def _preview(upload: Upload | None, size: int) -> str:
     return format_html(PREVIEW, url, size, size)
 
 
-class StoredThroughUploadService(forms.ModelForm):
+class StoredThroughUploadService[M: Model](forms.ModelForm[M]):
     """A form whose file goes through uploads.services.upload_store, the API's validation:
     the same type sniffing, size limit, image checks and re-encoding, with its refusal
     shown on the field."""
 
     stored_upload: Upload | None = None
-    current_user = None  # set by the ModelAdmin's get_form
+    current_user: User | None = None  # set by FormWithUserMixin.get_form: the staff member
 
     def store(self, field: str, *, kind: UploadKind, is_public: bool) -> Upload | None:
+        if self.current_user is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} is made by its ModelAdmin.get_form")
         try:
             return upload_store(
                 uploaded_file=self.cleaned_data[field],
@@ -44,15 +52,16 @@ class StoredThroughUploadService(forms.ModelForm):
             return None
 
 
-class UploadAddForm(StoredThroughUploadService):
+class UploadAddForm(StoredThroughUploadService[Upload]):
     upload = forms.FileField(label="File")
 
     class Meta:
         model = Upload
         fields = ["kind", "is_public"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors:
             self.stored_upload = self.store(
                 "upload", kind=cleaned["kind"], is_public=cleaned["is_public"]
@@ -60,14 +69,18 @@ class UploadAddForm(StoredThroughUploadService):
         return cleaned
 
 
-class FormWithUserMixin:
-    def get_form(self, request, obj=None, change=False, **kwargs):
+class FormWithUserMixin[M: Model](admin.ModelAdmin[M]):
+    """Gives the form class the staff member who is filling it in, as `current_user`."""
+
+    def get_form(
+        self, request: HttpRequest, obj: M | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[M]]:
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"current_user": request.user})
+        return type(form.__name__, (form,), {"current_user": staff_user(request)})
 
 
 @admin.register(Upload)
-class UploadAdmin(FormWithUserMixin, LargeTableAdmin[Upload]):
+class UploadAdmin(FormWithUserMixin[Upload], LargeTableAdmin[Upload]):
     list_display = (
         "preview",
         "original_name",
@@ -98,28 +111,40 @@ class UploadAdmin(FormWithUserMixin, LargeTableAdmin[Upload]):
     )
     readonly_fields = tuple(field for field in fields if field != "is_public")
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Upload | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[Upload]]:
         if obj is None:
             kwargs["form"] = UploadAddForm
             kwargs["fields"] = ["kind", "is_public", "upload"]
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request, obj=None):
-        return ["upload", "kind", "is_public"] if obj is None else super().get_fields(request, obj)
+    def get_fields(self, request: HttpRequest, obj: Upload | None = None) -> tuple[str, ...]:
+        return ("upload", "kind", "is_public") if obj is None else self.fields
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Upload | None = None
+    ) -> tuple[str, ...]:
         return () if obj is None else self.readonly_fields
 
-    def save_form(self, request, form, change):
+    def save_form(
+        self, request: HttpRequest, form: forms.ModelForm[Upload], change: bool
+    ) -> Upload | None:
         if change:
-            return super().save_form(request, form, change)
+            saved: Upload = super().save_form(request, form, change)
+            return saved
         form.save(commit=False)  # gives the form its save_m2m(); the row is the service's
+        assert isinstance(form, UploadAddForm)  # get_form's form when adding
         return form.stored_upload
 
-    def delete_model(self, request, obj: Upload) -> None:
+    def delete_model(self, request: HttpRequest, obj: Upload) -> None:
         upload_delete(obj)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Upload]) -> None:
         for upload in queryset.iterator():
             upload_delete(upload)
 
@@ -136,8 +161,10 @@ class UploadAdmin(FormWithUserMixin, LargeTableAdmin[Upload]):
         url = reverse("admin:uploads_upload_file", args=[upload.pk])
         return format_html('<a href="{}">{}</a>', url, upload.download_name)
 
-    def get_urls(self):
-        def staff_view(view, suffix):
+    def get_urls(self) -> list[URLPattern]:
+        def staff_view(
+            view: Callable[[HttpRequest, int], HttpResponseBase], suffix: str
+        ) -> URLPattern:
             return path(
                 f"<row_id:upload_id>/{suffix}/",
                 self.admin_site.admin_view(view),
@@ -168,7 +195,7 @@ class UploadAdmin(FormWithUserMixin, LargeTableAdmin[Upload]):
         return upload_thumbnail_response(request, upload)
 
 
-class GalleryImageForm(StoredThroughUploadService):
+class GalleryImageForm(StoredThroughUploadService[GalleryImage]):
     file = forms.FileField(
         required=False,
         help_text="An image (JPEG, PNG, WebP, GIF) or a video (MP4, WebM, QuickTime).",
@@ -178,9 +205,10 @@ class GalleryImageForm(StoredThroughUploadService):
         model = GalleryImage
         fields = ["title", "description", "media_type"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is not None or self.errors:
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if not self.instance._state.adding or self.errors:
             return cleaned
         if not cleaned.get("file"):
             self.add_error("file", "Choose the picture or video to show.")
@@ -200,7 +228,7 @@ class GalleryImageForm(StoredThroughUploadService):
 
 
 @admin.register(GalleryImage)
-class GalleryImageAdmin(FormWithUserMixin, admin.ModelAdmin):
+class GalleryImageAdmin(FormWithUserMixin[GalleryImage]):
     form = GalleryImageForm
     list_display = ("preview", "title", "media_type", "created_at")
     list_display_links = ("preview", "title")
@@ -209,10 +237,10 @@ class GalleryImageAdmin(FormWithUserMixin, admin.ModelAdmin):
     search_fields = ("title", "description")
     readonly_fields = ("large_preview", "upload")
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: GalleryImage | None = None) -> tuple[str, ...]:
         if obj is None:
-            return ["file", "media_type", "title", "description"]
-        return ["large_preview", "upload", "media_type", "title", "description"]
+            return ("file", "media_type", "title", "description")
+        return ("large_preview", "upload", "media_type", "title", "description")
 
     @admin.display(description="Preview")
     def preview(self, entry: GalleryImage) -> str:

@@ -6,7 +6,7 @@ appended or hidden in the original bytes, such as HTML in a GIF/HTML polyglot.
 """
 
 import logging
-from typing import BinaryIO
+from typing import IO
 
 from django.conf import settings
 from PIL import Image, ImageOps
@@ -30,12 +30,12 @@ THUMBNAIL_SIZE = (320, 320)
 
 
 def reencode_image(
-    source: BinaryIO,
-    destination: BinaryIO,
+    source: IO[bytes],
+    destination: IO[bytes],
     file_type: FileType,
     *,
     label: str,
-    thumbnail: BinaryIO | None = None,
+    thumbnail: IO[bytes] | None = None,
 ) -> tuple[int, int]:
     """Check the image in `source` and write a clean copy to `destination`, and a JPEG
     preview of at most THUMBNAIL_SIZE to `thumbnail` if given (from the pixels already
@@ -94,7 +94,7 @@ def reencode_image(
         ) from exc
 
 
-def _save_thumbnail(image: Image.Image, thumbnail: BinaryIO) -> None:
+def _save_thumbnail(image: Image.Image, thumbnail: IO[bytes]) -> None:
     # Resized straight from the decoded picture: Image.thumbnail() works on a full-size
     # copy, which held the pixels twice (+292 instead of +183 MB at 36 MP, make bench-images).
     scale = min(1.0, THUMBNAIL_SIZE[0] / image.width, THUMBNAIL_SIZE[1] / image.height)

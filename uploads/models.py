@@ -58,7 +58,7 @@ class Upload(models.Model):
         indexes = [models.Index(fields=["owner", "created_at"], name="uploads_owner_created_idx")]
 
     def __str__(self) -> str:
-        return self.original_name or self.file.name
+        return self.original_name or self.file.name or f"Upload {self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("upload-file", args=[self.pk])
@@ -78,7 +78,8 @@ class Upload(models.Model):
     @property
     def download_name(self) -> str:
         """The name a browser saves the file under: the client's, else one from the id."""
-        return self.original_name or f"upload-{self.pk}{PurePosixPath(self.file.name).suffix}"
+        suffix = PurePosixPath(self.file.name or "").suffix
+        return self.original_name or f"upload-{self.pk}{suffix}"
 
 
 class GalleryImage(models.Model):

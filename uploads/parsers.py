@@ -1,10 +1,19 @@
 import html
+from collections.abc import Mapping
 from typing import Any
 
+from django.http import QueryDict
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
+from django.utils.datastructures import MultiValueDict
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import DataAndFiles, MultiPartParser, get_encoding
+
+# DRF 3.18 has get_encoding; djangorestframework-stubs 3.18.1 does not declare it.
+from rest_framework.parsers import (  # type: ignore[attr-defined]
+    DataAndFiles,
+    MultiPartParser,
+    get_encoding,
+)
 from rest_framework.request import Request
 
 
@@ -30,9 +39,15 @@ class StrictMultiPartParser(MultiPartParser):
     """DRF's MultiPartParser with StrictFileNameParser; DRF names Django's parser class inside
     parse(), so the method is restated here."""
 
-    def parse(
-        self, stream: Any, media_type: str | None = None, parser_context: dict | None = None
-    ) -> DataAndFiles:
+    # The stubs say MultiPartParser.parse returns an immutable QueryDict; DRF's and ours both
+    # return the one Django's parser makes, which is mutable. `stream` is request.stream, typed
+    # IO by DRF's stubs and a narrower protocol by Django's: Any bridges the two.
+    def parse(  # type: ignore[override]
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> "DataAndFiles[QueryDict, MultiValueDict[str, Any]]":  # DRF's class: not subscriptable
         parser_context = parser_context or {}
         request: Request = parser_context["request"]
         meta = request.META.copy()

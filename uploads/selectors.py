@@ -1,12 +1,12 @@
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from uploads.models import Upload
 
 
-def upload_get_visible(*, upload_id: int, user: Any) -> Upload:
+def upload_get_visible(*, upload_id: int, user: User | AnonymousUser) -> Upload:
     """The upload if `user` may fetch it (public, their own, or staff); else Http404.
 
     Someone else's private file is a 404 like a missing one, for anonymous callers too, so

@@ -5,17 +5,18 @@ exception carrying its HTTP status (400, 413 or 415) and a message that names th
 """
 
 import hashlib
+import os
 import re
 import tempfile
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from accounts.models import User
 from uploads.choices import UploadKind
 from uploads.exceptions import UnsupportedFileType, UploadRejected, UploadTooLarge
 from uploads.filetypes import (
@@ -33,7 +34,8 @@ ACCEPTED_TYPES = {UploadKind.IMAGE: IMAGE_TYPES, UploadKind.FILE: ALL_TYPES}
 
 
 def max_upload_bytes() -> int:
-    return settings.UPLOAD_MAX_FILE_SIZE_MB * 1024 * 1024
+    limit: int = settings.UPLOAD_MAX_FILE_SIZE_MB * 1024 * 1024
+    return limit
 
 
 def file_too_large(name: str) -> UploadTooLarge:
@@ -56,8 +58,8 @@ def clean_original_name(name: str) -> str:
 
 def uploads_store(
     *,
-    uploaded_files: Sequence[UploadedFile],
-    owner: Any,
+    uploaded_files: Sequence[UploadedFile[bytes]],
+    owner: User,
     kind: UploadKind,
     is_public: bool = False,
 ) -> list[Upload]:
@@ -91,8 +93,8 @@ def too_many_files() -> UploadRejected:
 
 def upload_store(
     *,
-    uploaded_file: UploadedFile,
-    owner: Any,
+    uploaded_file: UploadedFile[bytes],
+    owner: User,
     kind: UploadKind,
     is_public: bool = False,
 ) -> Upload:
@@ -105,9 +107,10 @@ def upload_store(
     """
     original_name = clean_original_name(uploaded_file.name or "")
     label = original_name or "The file"
-    if uploaded_file.size == 0:
+    size = _uploaded_size(uploaded_file)
+    if size == 0:
         raise UploadRejected(f"{label}: the file is empty.", code="empty_file")
-    if uploaded_file.size > max_upload_bytes():
+    if size > max_upload_bytes():
         raise file_too_large(label)
 
     uploaded_file.seek(0)
@@ -146,14 +149,15 @@ def upload_store(
         tempfile.NamedTemporaryFile(dir=temp_dir) as reencoded,
         tempfile.NamedTemporaryFile(dir=temp_dir) as preview,
     ):
-        content: File = uploaded_file
+        content: File[bytes] = uploaded_file
+        upload.size = size
         if file_type.is_image:
             upload.width, upload.height = reencode_image(
                 uploaded_file, reencoded, file_type, label=label, thumbnail=preview
             )
             reencoded.flush()
             content = File(reencoded)
-        upload.size = content.size
+            upload.size = content.size
         upload.sha256 = _sha256(content)
         try:
             # FileSystemStorage moves a spooled upload into place instead of copying it.
@@ -168,7 +172,22 @@ def upload_store(
     return upload
 
 
-def _sha256(content: File) -> str:
+def _uploaded_size(uploaded_file: UploadedFile[bytes]) -> int:
+    """The size in bytes of the file as received.
+
+    Django's upload handlers always set it, but an UploadedFile made another way may not
+    (its size is then None, not 0): the file is measured by seeking to its end rather than
+    taken as empty or as within the limit.
+    """
+    if uploaded_file.size is not None:
+        return uploaded_file.size
+    uploaded_file.seek(0, os.SEEK_END)
+    size: int = uploaded_file.tell()
+    uploaded_file.seek(0)
+    return size
+
+
+def _sha256(content: File[bytes]) -> str:
     digest = hashlib.sha256()
     for chunk in content.chunks():
         digest.update(chunk)

@@ -1,7 +1,8 @@
+import io
 import os
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import DatabaseError
 from django.test import RequestFactory
 
@@ -42,6 +43,25 @@ def test_upload_store_checks_the_size_itself(customer, settings):
         upload_store(uploaded_file=big, owner=customer, kind=UploadKind.FILE)
 
     assert Upload.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_upload_of_unknown_size_is_measured(customer, settings):
+    """An UploadedFile need not know its size (None): it is neither empty nor under the limit
+    until measured."""
+    settings.UPLOAD_MAX_FILE_SIZE_MB = 1
+    pdf = UploadedFile(io.BytesIO(PDF_BYTES), name="a.pdf", size=None)
+    upload = upload_store(uploaded_file=pdf, owner=customer, kind=UploadKind.FILE)
+    assert upload.size == len(PDF_BYTES)
+
+    empty = UploadedFile(io.BytesIO(b""), name="empty.pdf", size=None)
+    with pytest.raises(UploadRejected, match=r"^empty\.pdf: the file is empty\.$"):
+        upload_store(uploaded_file=empty, owner=customer, kind=UploadKind.FILE)
+
+    big = UploadedFile(io.BytesIO(PDF_BYTES + bytes(1024 * 1024)), name="big.pdf", size=None)
+    with pytest.raises(UploadTooLarge, match=r"^big\.pdf: the file is larger than 1 MB\.$"):
+        upload_store(uploaded_file=big, owner=customer, kind=UploadKind.FILE)
+    assert Upload.objects.count() == 1
 
 
 @pytest.mark.django_db

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.core.exceptions import TooManyFilesSent
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
@@ -10,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.auth import authenticated_user
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from uploads.api.serializers import (
     UploadRequestSerializer,
@@ -30,23 +34,25 @@ class UploadCreateView(APIView):
     kind: UploadKind
     parser_classes = [StrictMultiPartParser]
 
-    def initialize_request(self, request: HttpRequest, *args, **kwargs) -> Request:
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body: the handler stops an oversized file early.
         request.upload_handlers = [SizeLimitedUploadHandler(request)]
         return super().initialize_request(request, *args, **kwargs)
 
     def post(self, request: Request) -> Response:
         uploads = uploads_store(
-            uploaded_files=_uploaded_files(request), owner=request.user, kind=self.kind
+            uploaded_files=_uploaded_files(request),
+            owner=authenticated_user(request),
+            kind=self.kind,
         )
         files = UploadSerializer(uploads, many=True).data
         result = {"url": files[0]["url"], "path": uploads[0].file.name, "files": files}
         return Response(result, status=201)
 
 
-def _uploaded_files(request: Request) -> list[UploadedFile]:
+def _uploaded_files(request: Request) -> list[UploadedFile[bytes]]:
     try:
-        files = request.FILES
+        files: MultiValueDict[str, UploadedFile[bytes]] = request.FILES
     except TooManyFilesSent as exc:
         # Django's parser stops at DATA_UPLOAD_MAX_NUMBER_FILES with a generic message.
         raise too_many_files() from exc
