@@ -20,21 +20,27 @@ from django.utils.translation import gettext_lazy
 from lebrq.pagination import cached_count, page_rows
 
 
-class LargeTablePaginator(Paginator):
+class LargeTablePaginator(Paginator[Any]):
     """Django's Paginator with the cached count and the deferred-join page (lebrq.pagination)."""
+
+    @property
+    def queryset(self) -> QuerySet[Any]:
+        # A changelist always pages a queryset; counting and the deferred join need one.
+        if not isinstance(self.object_list, QuerySet):
+            raise TypeError(f"{type(self).__name__} pages querysets only")
+        return self.object_list
 
     @cached_property
     def count(self) -> int:
-        return cached_count(self.object_list)  # type: ignore[arg-type]
+        return cached_count(self.queryset)
 
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
+    def page(self, number: int | str) -> Page[Any]:
+        valid_number = self.validate_number(number)
+        bottom = (valid_number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = page_rows(self.object_list, bottom, top - bottom)  # type: ignore[arg-type]
-        return self._get_page(rows, number, self)
+        return Page(page_rows(self.queryset, bottom, top - bottom), valid_number, self)
 
 
 class LargeTableAdmin[M: Model](admin.ModelAdmin[M]):

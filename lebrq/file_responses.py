@@ -101,11 +101,11 @@ def file_response(
     `request` may be a DRF Request; its Django request is used.
     """
     request = getattr(request, "_request", request)
-    disposition = content_disposition_header(attachment, filename)
+    disposition = content_disposition_header(attachment, filename or "")
 
     if settings.FILE_SERVE_MODE == "x-accel" and x_accel_redirect is not None:
         # nginx answers ranges and conditionals itself from the internal location.
-        response = HttpResponse(content_type=content_type)
+        response: HttpResponseBase = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = quote(x_accel_redirect)
         _set_common_headers(response, disposition)
         return response
@@ -125,7 +125,8 @@ def file_response(
         conditional = get_conditional_response(
             request, etag=etag, last_modified=last_modified, response=validators
         )
-        if conditional is not validators:
+        # Django hands back `validators` when no precondition applies (None only without one).
+        if conditional is not None and conditional is not validators:
             # 304 or 412: no body.
             file.close()
             _set_common_headers(conditional, None)

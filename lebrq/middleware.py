@@ -1,7 +1,20 @@
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+# What a middleware gets as get_response and returns from __call__: a response, or on the
+# async path (the next layer is a coroutine function) an awaitable of one.
+type MaybeAwaitableResponse = HttpResponseBase | Awaitable[HttpResponseBase]
+type GetResponse = Callable[[HttpRequest], MaybeAwaitableResponse]
+
+
+async def awaited_response(response: MaybeAwaitableResponse) -> HttpResponseBase:
+    """The next layer's response on a middleware's async path."""
+    if isinstance(response, HttpResponseBase):
+        return response
+    return await response
 
 
 class ApiTrailingSlashMiddleware:
@@ -14,11 +27,10 @@ class ApiTrailingSlashMiddleware:
     async_capable = True
     sync_capable = True
 
-    def __init__(
-        self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]
-    ) -> None:
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
-        if iscoroutinefunction(get_response):
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
             markcoroutinefunction(self)
 
     @staticmethod
@@ -27,11 +39,11 @@ class ApiTrailingSlashMiddleware:
         if path.startswith("/api/") and path.endswith("/") and len(path) > len("/api/"):
             request.path_info = path.rstrip("/")
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> MaybeAwaitableResponse:
         self._rewrite(request)
-        if iscoroutinefunction(self):
+        if self.is_async:
             return self.__acall__(request)
         return self.get_response(request)
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        return await self.get_response(request)
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        return await awaited_response(self.get_response(request))

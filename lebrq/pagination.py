@@ -17,7 +17,7 @@ def cached_count(queryset: QuerySet[Any]) -> int:
     """
     sql, params = queryset.query.sql_with_params()
     key = "page-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    cached = cache.get(key)
+    cached: int | None = cache.get(key)
     if cached is not None:
         return cached
     total = queryset.count()

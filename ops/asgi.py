@@ -11,7 +11,7 @@ after each request), BodySizeLimit (refuses bodies before anyone reads them), Dj
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -22,8 +22,10 @@ from ops.recycling import WorkerRecycler
 
 logger = logging.getLogger(__name__)
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
+# As Django's ASGIHandler takes them (django-stubs): the server's scope dict, and messages
+# that are only read, never changed in place.
+Scope = dict[str, Any]
+Message = Mapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
@@ -237,7 +239,7 @@ class MemoryShedding:
             # Log the transitions only: one line per shed request would flood the log
             # exactly when the machine can least afford it.
             self.shedding = over
-            if over:
+            if over and usage is not None:  # `over` implies a reading
                 logger.warning(
                     "Memory use %.1f%% (%s) is at or above %.1f%%: shedding requests",
                     usage.used_percent,

@@ -1,13 +1,14 @@
 import asyncio
 import threading
 import weakref
-from collections.abc import Awaitable, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from lebrq.api.exceptions import service_unavailable
+from lebrq.middleware import GetResponse, MaybeAwaitableResponse, awaited_response
 
 BUSY = "The server is busy right now; please retry shortly."
 
@@ -26,9 +27,7 @@ class ConcurrencyLimitMiddleware:
     async_capable = True
     sync_capable = True
 
-    def __init__(
-        self, get_response: Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]
-    ) -> None:
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.limit = settings.MAX_CONCURRENT_REQUESTS
         self.timeout = settings.REQUEST_QUEUE_TIMEOUT_SECONDS
@@ -44,7 +43,7 @@ class ConcurrencyLimitMiddleware:
     def _exempt(request: HttpRequest) -> bool:
         return request.path.startswith(settings.HEALTH_PATH)
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> MaybeAwaitableResponse:
         if self.is_async:
             return self.__acall__(request)
         if self._exempt(request):
@@ -56,9 +55,9 @@ class ConcurrencyLimitMiddleware:
         finally:
             self._thread_turns.release()
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         if self._exempt(request):
-            return await self.get_response(request)
+            return await awaited_response(self.get_response(request))
         loop = asyncio.get_running_loop()
         turns = self._turns.get(loop)
         if turns is None:
@@ -69,6 +68,6 @@ class ConcurrencyLimitMiddleware:
         except TimeoutError:
             return service_unavailable(request, BUSY, "server_busy")
         try:
-            return await self.get_response(request)
+            return await awaited_response(self.get_response(request))
         finally:
             turns.release()

@@ -26,7 +26,8 @@ class IdFilter(django_filters.NumberFilter):
     500; out-of-range values are a 400 here.
     """
 
-    field_class = forms.IntegerField
+    # The stubs pin NumberFilter.field_class to DecimalField; any number form field works.
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)

@@ -10,6 +10,7 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from lebrq.pagination import cached_count, page_rows
 
@@ -39,8 +40,11 @@ class PagePagination(pagination.BasePagination):
     max_page_size = 100
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: Any = None
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
     ) -> list[Any]:
+        if not isinstance(queryset, QuerySet):
+            # Counting and the deferred-join page (lebrq.pagination) need SQL.
+            raise ImproperlyConfigured(f"{type(self).__name__} pages querysets only.")
         if not queryset.ordered:
             raise ImproperlyConfigured(
                 f"{getattr(view, '__class__', type(view)).__name__} paginates an unordered "

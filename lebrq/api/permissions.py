@@ -10,4 +10,5 @@ class IsStaff(BasePermission):
     message = "Staff only."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.is_staff)
+        # request.user is never None: DRF gives an AnonymousUser when nobody is logged in.
+        return bool(request.user.is_authenticated and request.user.is_staff)

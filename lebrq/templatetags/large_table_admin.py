@@ -9,10 +9,12 @@ every day of a month, so a choice may lead to an empty page but nothing scans th
 
 import calendar
 import datetime
+from typing import Any
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
-from django.db.models import Max, Min
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Field, Max, Min
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 
@@ -20,18 +22,21 @@ register = template.Library()
 
 
 @register.inclusion_tag("admin/date_hierarchy.html")
-def lightweight_date_hierarchy(cl) -> dict:
+def lightweight_date_hierarchy(cl: ChangeList) -> dict[str, Any]:
     field_name = cl.date_hierarchy
     year_field, month_field = f"{field_name}__year", f"{field_name}__month"
     day_field = f"{field_name}__day"
     year, month = cl.params.get(year_field), cl.params.get(month_field)
     if cl.params.get(day_field):
-        return date_hierarchy(cl)  # one day: Django's own tag runs no query
+        # One day: Django's own tag runs no query (and gives None only without a hierarchy).
+        return date_hierarchy(cl) or {"show": False}
 
-    def link(filters: dict) -> str:
+    def link(filters: dict[str, Any]) -> str:
         return cl.get_query_string(filters, [f"{field_name}__"])
 
-    verbose_name = cl.model._meta.get_field(field_name).verbose_name
+    field = cl.model._meta.get_field(field_name)
+    assert isinstance(field, Field), "date_hierarchy names a date field (admin check E128)"
+    verbose_name = field.verbose_name
     if year and month:
         days = calendar.monthrange(int(year), int(month))[1]
         choices = [datetime.date(int(year), int(month), day) for day in range(1, days + 1)]

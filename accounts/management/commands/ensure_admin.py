@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "does not exist yet. Safe to run on every deploy: an existing account is left alone."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         username = settings.ADMIN_USERNAME.strip()
         password = settings.ADMIN_PASSWORD
         if not username:

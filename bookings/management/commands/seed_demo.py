@@ -1,5 +1,6 @@
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
@@ -54,7 +55,7 @@ class Command(BaseCommand):
     help = "Load demo venues, spaces, items, users and bookings. Safe to run again."
 
     @transaction.atomic
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         venue, _ = Venue.objects.get_or_create(
             name="LeBRQ", defaults={"address": "Tax Tower, MG Road", "city": "Kochi"}
         )

@@ -1,5 +1,6 @@
 import re
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         parser.add_argument("--http-listen", default="80")
         parser.add_argument("--https-listen", default="443")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(
             render_site(
                 server_name=options["server_name"],
