@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
+from lebrq.api.serializers import LegacyModelSerializer
 
 
 class LoginSerializer(serializers.Serializer):
@@ -31,7 +32,7 @@ class RegisteredSerializer(TokenSerializer):
     username = serializers.CharField()
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(LegacyModelSerializer[User]):
     class Meta:
         model = User
         fields = [

@@ -7,11 +7,13 @@ from accounts.models import User
 from bookings.choices import BookingType
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
 from bookings.services import BookingRequest, ItemRequest
+from lebrq.api.fields import NaiveUtcDateTimeField, VenueLocalDateTimeField
+from lebrq.api.serializers import LegacyModelSerializer
 
 # --- Catalog (public) -------------------------------------------------------------------------
 
 
-class VenueSerializer(serializers.ModelSerializer):
+class VenueSerializer(LegacyModelSerializer[Venue]):
     class Meta:
         model = Venue
         fields = [
@@ -26,7 +28,7 @@ class VenueSerializer(serializers.ModelSerializer):
         ]
 
 
-class SpaceSerializer(serializers.ModelSerializer):
+class SpaceSerializer(LegacyModelSerializer[Space]):
     class Meta:
         model = Space
         fields = [
@@ -49,7 +51,7 @@ class SpaceSerializer(serializers.ModelSerializer):
         ]
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(LegacyModelSerializer[Item]):
     type = serializers.CharField(source="item_type")
 
     class Meta:
@@ -77,7 +79,7 @@ class ItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(LegacyModelSerializer[Program]):
     class Meta:
         model = Program
         fields = [
@@ -99,7 +101,7 @@ class ProgramSerializer(serializers.ModelSerializer):
 # --- Bookings (customers) -----------------------------------------------------------------------
 
 
-class BookingLineSerializer(serializers.ModelSerializer):
+class BookingLineSerializer(LegacyModelSerializer[BookingItem]):
     item_name = serializers.CharField(source="item.name")
     item_description = serializers.CharField(source="item.description")
     image_url = serializers.CharField(source="item.image_url")
@@ -121,11 +123,13 @@ class BookingLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class BookingColumnsSerializer(serializers.ModelSerializer):
+class BookingColumnsSerializer(LegacyModelSerializer[Booking]):
     """What the customer and the staff APIs both show of a booking."""
 
     space_name = serializers.CharField(source="space.name")
     venue_name = serializers.CharField(source="venue.name")
+    start_datetime = VenueLocalDateTimeField()
+    end_datetime = VenueLocalDateTimeField()
     balance_amount = serializers.DecimalField(source="balance_due", max_digits=12, decimal_places=2)
 
     class Meta:
@@ -179,9 +183,11 @@ class ActionResultSerializer(BookingSerializer):
         read_only_fields = fields
 
 
-class RegularProgramSerializer(serializers.ModelSerializer):
+class RegularProgramSerializer(LegacyModelSerializer[Booking]):
     title = serializers.SerializerMethodField()
     space_name = serializers.CharField(source="space.name")
+    start_datetime = VenueLocalDateTimeField()
+    end_datetime = VenueLocalDateTimeField()
 
     class Meta:
         model = Booking
@@ -223,10 +229,10 @@ class BookingCreateSerializer(serializers.Serializer):
     """What a customer sends to book. Prices are never taken from the client."""
 
     space_id = serializers.IntegerField(min_value=1)
-    start_datetime = serializers.DateTimeField(
-        help_text="ISO 8601; without an offset it is read in the venue's time zone."
+    start_datetime = VenueLocalDateTimeField(
+        help_text="ISO 8601; without an offset it is venue-local time."
     )
-    end_datetime = serializers.DateTimeField()
+    end_datetime = VenueLocalDateTimeField()
     items = BookingLineRequestSerializer(many=True, required=False, max_length=50, default=list)
     attendees = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     event_type = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -265,7 +271,7 @@ class TransitionSerializer(serializers.Serializer):
 # --- Staff ---------------------------------------------------------------------------------------
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+class UserSummarySerializer(LegacyModelSerializer[User]):
     name = serializers.CharField(source="display_name")
 
     class Meta:
@@ -298,10 +304,10 @@ class StaffActionResultSerializer(StaffBookingDetailSerializer):
         read_only_fields = fields
 
 
-class StaffBookingItemSerializer(serializers.ModelSerializer):
+class StaffBookingItemSerializer(LegacyModelSerializer[BookingItem]):
     booking_item_id = serializers.IntegerField(source="id")
     booking_reference = serializers.CharField(source="booking.booking_reference")
-    booking_created_at = serializers.DateTimeField(source="booking.created_at")
+    booking_created_at = NaiveUtcDateTimeField(source="booking.created_at")
     booking_state = serializers.CharField(source="booking.status")
     event_type = serializers.CharField(source="booking.event_type")
     item_name = serializers.CharField(source="item.name")

@@ -73,14 +73,14 @@ def test_create_prices_everything_on_the_server_from_current_catalog_prices(
     assert BookingEvent.objects.filter(booking=booking, to_status="pending").count() == 1
 
 
-def test_naive_datetimes_are_read_in_the_venue_time_zone_and_returned_with_its_offset(
-    customer_client, space, settings
-):
+def test_naive_datetimes_are_venue_local_wall_time_both_ways(customer_client, space):
+    """The frontend shows whatever it gets in the browser's zone: an offset would move a
+    16:00 booking in Kochi to 10:30 for a customer whose browser is set to UTC."""
     response = customer_client.post("/api/bookings", booking_payload(space), format="json")
 
     body = response.json()
-    assert body["start_datetime"] == local(5, 10).isoformat()
-    assert body["start_datetime"].endswith("+05:30")
+    assert body["start_datetime"] == naive_iso(local(5, 10))
+    assert body["end_datetime"] == naive_iso(local(5, 13, 30))
     booking = Booking.objects.get(pk=body["id"])
     assert booking.start_datetime == local(5, 10)
 
@@ -96,7 +96,8 @@ def test_datetimes_with_an_offset_are_converted(customer_client, space):
     response = customer_client.post("/api/bookings", payload, format="json")
 
     assert response.status_code == 201
-    assert response.json()["start_datetime"] == local(5, 10).isoformat()
+    assert response.json()["start_datetime"] == naive_iso(local(5, 10))
+    assert Booking.objects.get().start_datetime == local(5, 10)
 
 
 def test_an_overlapping_booking_is_refused_with_409_and_nothing_is_written(

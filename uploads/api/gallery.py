@@ -5,11 +5,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from lebrq.api.serializers import LegacyModelSerializer
 from lebrq.converters import ROW_ID_REGEX
 from uploads.models import GalleryImage
 
 
-class GalleryImageSerializer(serializers.ModelSerializer):
+class GalleryImageSerializer(LegacyModelSerializer[GalleryImage]):
     filename = serializers.CharField(source="upload.original_name")
     content_type = serializers.CharField(source="upload.content_type")
     width = serializers.IntegerField(source="upload.width")

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from lebrq.api.serializers import LegacyModelSerializer
 from uploads.models import Upload
 
 
-class UploadSerializer(serializers.ModelSerializer):
+class UploadSerializer(LegacyModelSerializer[Upload]):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     thumbnail_url = serializers.CharField(
         source="get_thumbnail_url", read_only=True, allow_null=True
