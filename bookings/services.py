@@ -87,7 +87,7 @@ def _lock_space(space_id: int) -> Space | None:
 
     Under READ COMMITTED a SELECT ... FOR UPDATE over an empty overlap range locks nothing, so
     two requests for one slot would both see it free and both insert. Locking the parent row
-    makes them take turns (docs/DESIGN.md, "Double booking").
+    makes them take turns (docs/DESIGN.md, Double booking).
     """
     assert transaction.get_connection().in_atomic_block, "lock inside transaction.atomic()"
     return Space.objects.select_for_update().filter(pk=space_id, active=True).first()
