@@ -5,7 +5,7 @@ from accounts.models import User, VendorProfile
 
 
 @admin.register(User)
-class LebrqUserAdmin(UserAdmin):
+class LebrqUserAdmin(UserAdmin[User]):
     list_display = (
         "username",
         "email",
@@ -22,7 +22,7 @@ class LebrqUserAdmin(UserAdmin):
     ordering = ("-date_joined", "-id")
     show_full_result_count = False
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "LeBRQ",
             {"fields": ("role", "mobile", "profile_image", "date_of_birth", "suspended_until")},
@@ -40,7 +40,7 @@ class LebrqUserAdmin(UserAdmin):
 
 
 @admin.register(VendorProfile)
-class VendorProfileAdmin(admin.ModelAdmin):
+class VendorProfileAdmin(admin.ModelAdmin[VendorProfile]):
     list_display = ("company_name", "user", "contact_email", "contact_phone", "suspended_until")
     list_select_related = ("user",)
     search_fields = ("company_name", "contact_email", "contact_phone", "user__username")

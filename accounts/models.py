@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -8,7 +10,11 @@ from accounts.choices import Role
 class User(AbstractUser):
     """A person who logs in: a customer, a vendor, a broker, or staff (role admin)."""
 
-    email = models.EmailField("email address", unique=True, null=True, blank=True)
+    # NULL when empty (see save()): a deliberate difference from AbstractUser's, a str that
+    # is never None, which the type checker cannot be told about otherwise.
+    email = models.EmailField(  # type: ignore[assignment]
+        "email address", unique=True, null=True, blank=True
+    )
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.CUSTOMER)
     mobile = models.CharField(max_length=32, blank=True)
     profile_image = models.URLField(max_length=500, blank=True)
@@ -32,7 +38,7 @@ class User(AbstractUser):
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > timezone.now()
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # An empty e-mail must be NULL: the unique index allows many NULLs but one "".
         self.email = self.email.strip().lower() if self.email else None
         super().save(*args, **kwargs)

@@ -44,7 +44,9 @@ class OwnBookingFilter(StartDateRangeFilterSet):
         model = Booking
         fields = ["status", "from_date", "to_date"]
 
-    def filter_status(self, queryset: QuerySet[Booking], name: str, value: str) -> QuerySet:
+    def filter_status(
+        self, queryset: QuerySet[Booking], name: str, value: str
+    ) -> QuerySet[Booking]:
         return queryset if value == "all" else queryset.filter(status=value)
 
     def filter_queryset(self, queryset: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -67,7 +69,9 @@ class StaffBookingFilter(StartDateRangeFilterSet):
         model = Booking
         fields = ["status", "booking_type", "space", "user", "vendor", "from_date", "to_date"]
 
-    def filter_vendor(self, queryset: QuerySet[Booking], name: str, value: int) -> QuerySet:
+    def filter_vendor(
+        self, queryset: QuerySet[Booking], name: str, value: int
+    ) -> QuerySet[Booking]:
         lines = BookingItem.objects.filter(booking=OuterRef("pk"), vendor_id=value)
         return queryset.filter(Exists(lines))
 
@@ -101,7 +105,9 @@ class RegularProgramFilter(filters.FilterSet):
         model = Booking
         fields = ["booking_type", "include_past"]
 
-    def filter_include_past(self, queryset: QuerySet[Booking], name: str, value: bool) -> QuerySet:
+    def filter_include_past(
+        self, queryset: QuerySet[Booking], name: str, value: bool
+    ) -> QuerySet[Booking]:
         return queryset  # applied in filter_queryset, which also sees the default
 
     def filter_queryset(self, queryset: QuerySet[Booking]) -> QuerySet[Booking]:

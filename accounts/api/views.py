@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.api.auth import authenticated_user
 from accounts.api.serializers import (
     LoginSerializer,
     MeSerializer,
@@ -78,7 +79,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, tags=["auth"])
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(authenticated_user(request)).data)
 
 
 class LogoutView(APIView):

@@ -1,7 +1,8 @@
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http.response import HttpResponseBase
+from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,7 +22,7 @@ from rest_framework.response import Response
 from accounts.api.auth import authenticated_user
 from bookings import filters, invoices, selectors, services
 from bookings.api import serializers
-from bookings.models import Booking
+from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
 from lebrq.api.filters import StableOrderingFilter
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.permissions import IsStaff
@@ -53,7 +54,8 @@ def _note(request: Request) -> str:
     payload = {"note": data.get("note", request.query_params.get("note", ""))}
     serializer = serializers.TransitionSerializer(data=payload)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data["note"]
+    note: str = serializer.validated_data["note"]
+    return note
 
 
 class IsOwnerOrStaff(BasePermission):
@@ -63,7 +65,7 @@ class IsOwnerOrStaff(BasePermission):
         return obj.user_id == request.user.id or request.user.is_staff
 
 
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet[M: Model](viewsets.ReadOnlyModelViewSet[M]):
     """Catalog reads for everyone. No authentication at all, so a stale token a client still
     sends can never turn a public page into a 401."""
 
@@ -73,19 +75,19 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["catalog"])
-class VenueViewSet(PublicReadOnlyViewSet):
+class VenueViewSet(PublicReadOnlyViewSet[Venue]):
     serializer_class = serializers.VenueSerializer
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Venue]:
         return selectors.venue_list()
 
 
 @extend_schema(tags=["catalog"])
-class SpaceViewSet(PublicReadOnlyViewSet):
+class SpaceViewSet(PublicReadOnlyViewSet[Space]):
     serializer_class = serializers.SpaceSerializer
     filterset_class = filters.SpaceFilter
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Space]:
         spaces = selectors.space_list()
         if "venue_pk" in self.kwargs:
             spaces = spaces.filter(venue_id=self.kwargs["venue_pk"])
@@ -93,20 +95,20 @@ class SpaceViewSet(PublicReadOnlyViewSet):
 
 
 @extend_schema(tags=["catalog"])
-class ItemViewSet(PublicReadOnlyViewSet):
+class ItemViewSet(PublicReadOnlyViewSet[Item]):
     serializer_class = serializers.ItemSerializer
     filterset_class = filters.ItemFilter
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Item]:
         return selectors.catalog_item_list()
 
 
 @extend_schema(tags=["catalog"])
-class ProgramViewSet(PublicReadOnlyViewSet):
+class ProgramViewSet(PublicReadOnlyViewSet[Program]):
     serializer_class = serializers.ProgramSerializer
     filterset_class = filters.ProgramFilter
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Program]:
         return selectors.program_list()
 
 
@@ -120,21 +122,23 @@ class LegacySpaceViewSet(SpaceViewSet):
     retrieve=extend_schema(summary="One of your bookings (staff: any booking)"),
 )
 @extend_schema(tags=["bookings"])
-class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BookingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
+):
     queryset = Booking.objects.none()  # names the model for the schema; see get_queryset
     serializer_class = serializers.BookingSerializer
     permission_classes = [IsAuthenticated, IsOwnerOrStaff]
     lookup_value_regex = ROW_ID_REGEX
 
     @property
-    def filterset_class(self) -> type | None:
+    def filterset_class(self) -> type[FilterSet] | None:
         # Only lists are filtered: a detail lookup must find cancelled bookings too.
         return {
             "list": filters.OwnBookingFilter,
             "regular_programs": filters.RegularProgramFilter,
         }.get(self.action)
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Booking]:
         user = authenticated_user(self.request)
         if self.action == "list":
             return selectors.booking_list_for_user(user)
@@ -205,7 +209,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 @extend_schema(tags=["staff"])
 class StaffBookingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
 ):
     permission_classes = [IsStaff]
     lookup_value_regex = ROW_ID_REGEX
@@ -222,10 +226,10 @@ class StaffBookingViewSet(
     ordering = ["-created_at", "-id"]
 
     @property
-    def filterset_class(self) -> type | None:
+    def filterset_class(self) -> type[FilterSet] | None:
         return filters.StaffBookingFilter if self.action == "list" else None
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Booking]:
         if self.action == "list":
             return selectors.booking_list_for_staff()
         return selectors.booking_list_with_items()
@@ -278,7 +282,7 @@ class StaffBookingViewSet(
 
 
 @extend_schema(tags=["staff"])
-class StaffBookingItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class StaffBookingItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[BookingItem]):
     permission_classes = [IsStaff]
     serializer_class = serializers.StaffBookingItemSerializer
     filterset_class = filters.StaffBookingItemFilter
@@ -293,5 +297,5 @@ class StaffBookingItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ordering_fields = ["event_date", "created_at", "total_price"]
     ordering = ["event_date", "id"]
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[BookingItem]:
         return selectors.booking_item_list_for_staff()

@@ -6,7 +6,8 @@ from django.db import models
 
 
 def _default_timezone() -> str:
-    return settings.TIME_ZONE
+    time_zone: str = settings.TIME_ZONE
+    return time_zone
 
 
 class Venue(models.Model):
