@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from bookings.api import views
+from bookings.api import time_slots, views
 
 # No trailing slashes here: lebrq.middleware.ApiTrailingSlashMiddleware serves both forms.
 router = SimpleRouter(trailing_slash=False)
@@ -26,5 +26,11 @@ urlpatterns = [
         legacy_spaces.as_view({"get": "list"}),
         name="legacy-venue-spaces",
     ),
+    path(
+        "time-slots/available/<row_id:space_id>",
+        time_slots.AvailableSlotsView.as_view(),
+        name="time-slots-available",
+    ),
+    path("time-slots/validate", time_slots.ValidateSlotView.as_view(), name="time-slots-validate"),
     path("", include(router.urls)),
 ]

@@ -36,6 +36,8 @@ MATRIX = [
     ("get", "/api/programs", (200, 200, 200, 200)),
     ("get", "/api/programs/{program}", (200, 200, 200, 200)),
     ("get", "/api/gallery", (200, 200, 200, 200)),
+    ("get", "/api/time-slots/available/{space}?selected_date=2030-01-15", (200, 200, 200, 200)),
+    ("post", "/api/time-slots/validate", (200, 200, 200, 200)),
 ]
 
 CASES = [
@@ -67,6 +69,13 @@ def world():
     }
 
 
+def _body_for(world, method: str, path: str) -> dict | None:
+    """What the frontend sends to the POST endpoints that create or check a booking."""
+    if method == "post" and path in ("/api/bookings", "/api/time-slots/validate"):
+        return world["new_booking"]
+    return None
+
+
 @pytest.mark.parametrize(("method", "path", "persona", "expected"), CASES)
 def test_authorization_matrix(world, method, path, persona, expected):
     client = APIClient() if persona == "anonymous" else bearer_client(world[persona])
@@ -78,7 +87,7 @@ def test_authorization_matrix(world, method, path, persona, expected):
         program=world["program"].pk,
     )
     statuses_before = dict(Booking.objects.values_list("pk", "status"))
-    data = world["new_booking"] if path == "/api/bookings" and method == "post" else None
+    data = _body_for(world, method, path)
 
     response = getattr(client, method)(url, data, format="json")
 
