@@ -93,30 +93,6 @@ class StaffBookingItemFilter(filters.FilterSet):
         fields = ["status", "booking", "space", "user", "vendor", "payment_settled"]
 
 
-class RegularProgramFilter(filters.FilterSet):
-    booking_type = filters.ChoiceFilter(
-        choices=[(BookingType.DAILY, "Daily"), (BookingType.LIVE, "Live show")]
-    )
-    include_past = filters.BooleanFilter(
-        method="filter_include_past", help_text="Also list programs that have ended."
-    )
-
-    class Meta:
-        model = Booking
-        fields = ["booking_type", "include_past"]
-
-    def filter_include_past(
-        self, queryset: QuerySet[Booking], name: str, value: bool
-    ) -> QuerySet[Booking]:
-        return queryset  # applied in filter_queryset, which also sees the default
-
-    def filter_queryset(self, queryset: QuerySet[Booking]) -> QuerySet[Booking]:
-        queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("include_past"):
-            queryset = queryset.filter(end_datetime__gte=timezone.now())
-        return queryset
-
-
 class SpaceFilter(filters.FilterSet):
     venue = IdFilter(field_name="venue_id")
 

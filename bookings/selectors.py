@@ -5,10 +5,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.choices import BookingType, ProgramStatus
+from bookings.choices import ProgramStatus
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
-
-REGULAR_PROGRAM_TYPES = (BookingType.DAILY, BookingType.LIVE)
 
 # Booking lists show the space's and venue's names, not the JSON blobs the frontend reads on
 # space pages: decoding those for every row was the largest CPU cost of a list page.
@@ -72,16 +70,6 @@ def booking_item_list_for_staff() -> QuerySet[BookingItem]:
             "item__profile_info",
         )
         .order_by("event_date", "id")
-    )
-
-
-def regular_program_list_for_user(user: User) -> QuerySet[Booking]:
-    """The user's bookings for regular programs (daily classes, live shows), soonest first."""
-    bookings = Booking.objects.filter(user=user, booking_type__in=REGULAR_PROGRAM_TYPES)
-    return (
-        bookings.select_related("space")
-        .defer(*(f for f in _JOINED_BLOBS if f.startswith("space__")))
-        .order_by("start_datetime", "id")
     )
 
 

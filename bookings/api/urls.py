@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from bookings.api import time_slots, views
+from bookings.api import public, time_slots, views
 
 # No trailing slashes here: lebrq.middleware.ApiTrailingSlashMiddleware serves both forms.
 router = SimpleRouter(trailing_slash=False)
@@ -32,5 +32,18 @@ urlpatterns = [
         name="time-slots-available",
     ),
     path("time-slots/validate", time_slots.ValidateSlotView.as_view(), name="time-slots-validate"),
+    # Before the router: its bookings/<id> routes take digits only, but keep the order plain.
+    path(
+        "bookings/regular-programs",
+        public.RegularProgramListView.as_view(),
+        name="regular-programs",
+    ),
+    path("bookings/today", public.TodaysEventsView.as_view(), name="bookings-today"),
+    path(
+        "bookings/public/<row_id:booking_id>",
+        public.PublicBookingView.as_view(),
+        name="booking-public",
+    ),
+    path("all-bookings", public.CalendarView.as_view(), name="all-bookings"),
     path("", include(router.urls)),
 ]

@@ -133,17 +133,12 @@ class BookingViewSet(
     @property
     def filterset_class(self) -> type[FilterSet] | None:
         # Only lists are filtered: a detail lookup must find cancelled bookings too.
-        return {
-            "list": filters.OwnBookingFilter,
-            "regular_programs": filters.RegularProgramFilter,
-        }.get(self.action)
+        return filters.OwnBookingFilter if self.action == "list" else None
 
     def get_queryset(self) -> QuerySet[Booking]:
         user = authenticated_user(self.request)
         if self.action == "list":
             return selectors.booking_list_for_user(user)
-        if self.action == "regular_programs":
-            return selectors.regular_program_list_for_user(user)
         # Detail actions look among all bookings so that another user's booking is a 403
         # (IsOwnerOrStaff), not a 404.
         return selectors.booking_list_with_items()
@@ -193,18 +188,6 @@ class BookingViewSet(
     @action(detail=True, content_negotiation_class=IgnoreAcceptHeader)
     def invoice(self, request: Request, pk: str) -> HttpResponseBase:
         return invoices.invoice_response(request, self.get_object())
-
-    @extend_schema(
-        summary="Your regular-program bookings (daily classes, live shows), soonest first",
-        responses=serializers.RegularProgramSerializer(many=True),
-    )
-    @action(
-        detail=False,
-        url_path="regular-programs",
-        serializer_class=serializers.RegularProgramSerializer,
-    )
-    def regular_programs(self, request: Request) -> Response:
-        return self.list(request)
 
 
 @extend_schema(tags=["staff"])

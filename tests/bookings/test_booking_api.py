@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -86,7 +86,7 @@ def test_naive_datetimes_are_venue_local_wall_time_both_ways(customer_client, sp
 
 
 def test_datetimes_with_an_offset_are_converted(customer_client, space):
-    start = local(5, 10).astimezone(timezone.UTC)
+    start = local(5, 10).astimezone(UTC)
     payload = booking_payload(
         space,
         start_datetime=start.isoformat().replace("+00:00", "Z"),
@@ -377,30 +377,3 @@ def test_cancelling_someone_elses_booking_is_403(customer_client):
     assert customer_client.post(f"/api/bookings/{booking.pk}/cancel").status_code == 403
     booking.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
-
-
-def test_regular_programs_lists_own_daily_and_live_bookings_still_to_come(
-    customer_client, customer
-):
-    yoga = BookingFactory(user=customer, booking_type="daily", event_type="Yoga Class")
-    show = BookingFactory(user=customer, booking_type="live-", event_type="")
-    BookingFactory(user=customer, booking_type="one_day")
-    past = BookingFactory(
-        user=customer, booking_type="daily", start_datetime=local(-3, 6), end_datetime=local(-3, 7)
-    )
-    BookingFactory(booking_type="daily")  # someone else's
-
-    upcoming = customer_client.get("/api/bookings/regular-programs").json()["items"]
-    everything = customer_client.get(
-        "/api/bookings/regular-programs", {"include_past": "true"}
-    ).json()["items"]
-    live_only = customer_client.get(
-        "/api/bookings/regular-programs", {"booking_type": "live-"}
-    ).json()["items"]
-
-    assert [(p["id"], p["title"]) for p in upcoming] == [
-        (yoga.pk, "Yoga Class"),
-        (show.pk, "Program"),
-    ]
-    assert [p["id"] for p in everything] == [past.pk, yoga.pk, show.pk]
-    assert [p["id"] for p in live_only] == [show.pk]
