@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from bookings import invoices, selectors, services
 from bookings.models import (
+    AdminSetting,
     Booking,
     BookingEvent,
     BookingItem,
@@ -364,3 +365,11 @@ class BookingEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(AdminSetting)
+class AdminSettingAdmin(admin.ModelAdmin[AdminSetting]):
+    """Platform settings (refund percentage...): one row per key, checked by its validator."""
+
+    list_display = ("setting_key", "value", "updated_at")
+    readonly_fields = ("updated_at",)

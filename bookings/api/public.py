@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookings import public
+from bookings import policies, public
 from bookings.api.serializers import RegularProgramSerializer
 from bookings.choices import BookingType
 from bookings.models import Booking
@@ -248,3 +248,20 @@ class CalendarView(PublicView):
     )
     def get(self, request: Request) -> Response:
         return Response(CalendarBookingSerializer(public.calendar_bookings(), many=True).data)
+
+
+# --- Settings the customer pages read ------------------------------------------------------
+
+
+class RefundPercentageSerializer(serializers.Serializer[Any]):
+    percentage = serializers.FloatField()
+
+
+class RefundPercentageView(PublicView):
+    @extend_schema(
+        responses=RefundPercentageSerializer,
+        summary="The share of a cancelled booking's payments that is refunded",
+        tags=["public"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"percentage": float(policies.refund_percentage())})

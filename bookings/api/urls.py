@@ -45,5 +45,10 @@ urlpatterns = [
         name="booking-public",
     ),
     path("all-bookings", public.CalendarView.as_view(), name="all-bookings"),
+    path(
+        "settings/refund-percentage",
+        public.RefundPercentageView.as_view(),
+        name="refund-percentage",
+    ),
     path("", include(router.urls)),
 ]

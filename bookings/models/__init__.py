@@ -1,9 +1,11 @@
 from bookings.models.bookings import Booking, BookingEvent, BookingItem
 from bookings.models.catalog import Item
 from bookings.models.programs import Program, ProgramParticipant
+from bookings.models.settings import AdminSetting
 from bookings.models.venues import Space, Venue
 
 __all__ = [
+    "AdminSetting",
     "Booking",
     "BookingEvent",
     "BookingItem",

@@ -25,6 +25,7 @@ MATRIX = [
     ("get", "/api/bookings/today", (200, 200, 200, 200)),
     ("get", "/api/bookings/public/{booking}", (200, 200, 200, 200)),
     ("get", "/api/all-bookings", (200, 200, 200, 200)),
+    ("get", "/api/settings/refund-percentage", (200, 200, 200, 200)),
     ("get", "/api/admin/bookings", (401, 403, 403, 200)),
     ("get", "/api/admin/bookings/{booking}", (401, 403, 403, 200)),
     ("post", "/api/admin/bookings/{booking}/approve", (401, 403, 403, 200)),

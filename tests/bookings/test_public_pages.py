@@ -10,6 +10,8 @@ import pytest
 from django.utils import timezone
 
 from bookings.choices import BookingStatus, BookingType
+from bookings.models import AdminSetting
+from bookings.models.settings import SettingKey
 from tests.factories import BookingFactory, SpaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -408,3 +410,43 @@ def test_public_lists_cost_the_same_queries_for_one_row_or_many(
     add(9)
     with django_assert_num_queries(queries):
         assert api_client.get(path).status_code == 200
+
+
+# --- GET /settings/refund-percentage --------------------------------------------------------
+
+
+def test_the_refund_percentage_defaults_to_the_legacy_40(api_client):
+    assert api_client.get("/api/settings/refund-percentage").json() == {"percentage": 40.0}
+
+
+def test_the_refund_percentage_is_what_staff_set(api_client):
+    AdminSetting.objects.create(setting_key=SettingKey.REFUND_PERCENTAGE, value="12.5")
+
+    assert api_client.get("/api/settings/refund-percentage/").json() == {"percentage": 12.5}
+
+
+def test_a_malformed_stored_value_falls_back_to_the_default(api_client):
+    AdminSetting.objects.create(setting_key=SettingKey.REFUND_PERCENTAGE, value="forty")
+
+    assert api_client.get("/api/settings/refund-percentage").json() == {"percentage": 40.0}
+
+
+@pytest.mark.parametrize("value", ["forty", "-1", "100.5"])
+def test_staff_cannot_save_a_percentage_outside_0_to_100(admin_client, value):
+    response = admin_client.post(
+        "/admin/bookings/adminsetting/add/",
+        {"setting_key": SettingKey.REFUND_PERCENTAGE, "value": value},
+    )
+
+    assert response.status_code == 200  # the form again, with its error
+    assert not AdminSetting.objects.exists()
+
+
+def test_staff_set_the_refund_percentage_in_the_admin(admin_client):
+    response = admin_client.post(
+        "/admin/bookings/adminsetting/add/",
+        {"setting_key": SettingKey.REFUND_PERCENTAGE, "value": " 25 "},
+    )
+
+    assert response.status_code == 302
+    assert AdminSetting.objects.get().value == "25"
