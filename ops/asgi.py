@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 
 from lebrq.api.exceptions import MEMORY_PRESSURE, error_body
-from ops.memory import MemoryMonitor, MiB, default_monitor, process_rss_bytes
+from ops.memory import MiB, ReportsMemory, default_monitor, process_rss_bytes
 from ops.recycling import WorkerRecycler
 
 logger = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ class MemoryShedding:
         self,
         app: ASGIApp,
         *,
-        monitor: MemoryMonitor | None = None,
+        monitor: ReportsMemory | None = None,
         threshold_percent: float | None = None,
         retry_after: int | None = None,
     ) -> None:

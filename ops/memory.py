@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
 
@@ -47,6 +48,18 @@ class MemoryUsage:
     @property
     def used_percent(self) -> float:
         return 100.0 * self.used_bytes / self.limit_bytes if self.limit_bytes else 0.0
+
+
+class ReadsMemory(Protocol):
+    """What MemoryMonitor reads from: a MemoryReader, or a fake in tests."""
+
+    def read(self) -> MemoryUsage: ...
+
+
+class ReportsMemory(Protocol):
+    """What MemoryShedding asks: a MemoryMonitor, or a fake in tests."""
+
+    def usage(self) -> MemoryUsage | None: ...
 
 
 @dataclass(frozen=True)
@@ -200,7 +213,7 @@ class MemoryMonitor:
 
     def __init__(
         self,
-        reader: MemoryReader,
+        reader: ReadsMemory,
         *,
         interval: float,
         clock: Callable[[], float] = time.monotonic,

@@ -1,5 +1,7 @@
 """The ASGI guards, driven by hand (tests/ops/asgi.py) around fake apps and the real one."""
 
+from typing import Any
+
 import pytest
 
 from lebrq.asgi import application, django_application
@@ -40,7 +42,7 @@ def content_length(size: int | str) -> list[tuple[bytes, bytes]]:
 
 
 def limited(app, **overrides):
-    options = {
+    options: dict[str, Any] = {
         "max_bytes": 10 * KiB,
         "upload_max_bytes": 100 * KiB,
         "upload_path_regex": r"^/api/uploads/",

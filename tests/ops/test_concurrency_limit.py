@@ -4,8 +4,10 @@ import threading
 
 import pytest
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import RequestFactory
 
+from lebrq.middleware import awaited_response
 from ops.middleware import ConcurrencyLimitMiddleware
 
 
@@ -26,11 +28,12 @@ def blocking_async_view(started: list[str], release: asyncio.Event):
 
 def test_a_request_waits_for_a_turn_and_then_runs(one_at_a_time):
     async def scenario():
-        started, release = [], asyncio.Event()
+        started: list[str] = []
+        release = asyncio.Event()
         limited = ConcurrencyLimitMiddleware(blocking_async_view(started, release))
-        first = asyncio.create_task(limited(RequestFactory().get("/api/a")))
+        first = asyncio.create_task(awaited_response(limited(RequestFactory().get("/api/a"))))
         await asyncio.sleep(0.02)
-        second = asyncio.create_task(limited(RequestFactory().get("/api/b")))
+        second = asyncio.create_task(awaited_response(limited(RequestFactory().get("/api/b"))))
         await asyncio.sleep(0.1)
         waiting = list(started)
         release.set()
@@ -47,11 +50,12 @@ def test_a_request_that_waits_too_long_gets_503_with_retry_after(one_at_a_time, 
     settings.REQUEST_QUEUE_TIMEOUT_SECONDS = 0.05
 
     async def scenario():
-        started, release = [], asyncio.Event()
+        started: list[str] = []
+        release = asyncio.Event()
         limited = ConcurrencyLimitMiddleware(blocking_async_view(started, release))
-        first = asyncio.create_task(limited(RequestFactory().get("/api/a")))
+        first = asyncio.create_task(awaited_response(limited(RequestFactory().get("/api/a"))))
         await asyncio.sleep(0.02)
-        refused = await limited(RequestFactory().get("/api/bookings"))
+        refused = await awaited_response(limited(RequestFactory().get("/api/bookings")))
         release.set()
         await first
         return refused, started
@@ -66,11 +70,12 @@ def test_a_request_that_waits_too_long_gets_503_with_retry_after(one_at_a_time, 
 
 def test_health_checks_never_wait_for_a_turn(one_at_a_time):
     async def scenario():
-        started, release = [], asyncio.Event()
+        started: list[str] = []
+        release = asyncio.Event()
         limited = ConcurrencyLimitMiddleware(blocking_async_view(started, release))
-        busy = asyncio.create_task(limited(RequestFactory().get("/api/a")))
+        busy = asyncio.create_task(awaited_response(limited(RequestFactory().get("/api/a"))))
         await asyncio.sleep(0.02)
-        health = asyncio.create_task(limited(RequestFactory().get("/api/health")))
+        health = asyncio.create_task(awaited_response(limited(RequestFactory().get("/api/health"))))
         await asyncio.sleep(0.05)
         ran = list(started)
         release.set()
@@ -97,6 +102,8 @@ def test_under_wsgi_threads_take_turns_too(one_at_a_time, settings):
     refused = limited(RequestFactory().get("/admin/"))
     release.set()
     worker.join()
+
+    assert isinstance(refused, HttpResponseBase)  # a sync view: no awaitable
 
     assert refused.status_code == 503
     assert refused["Content-Type"].startswith("text/plain")

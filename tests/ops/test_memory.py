@@ -214,6 +214,9 @@ def test_monitor_reads_memory_at_most_once_per_interval():
     fresh = monitor.usage()
 
     assert reader.reads == 2
+    assert first is not None
+    assert cached is not None
+    assert fresh is not None
     assert first.used_percent == cached.used_percent == 50
     assert fresh.used_percent == 90
 

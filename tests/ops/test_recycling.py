@@ -1,6 +1,7 @@
 """When a worker retires itself for using too much memory (the real exit is in tests/e2e)."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_a_process_is_not_a_gunicorn_worker_until_marked():
 
 def test_gunicorn_marks_its_workers_after_forking():
     """The post_fork hook in deploy/gunicorn.conf.py is what turns recycling on."""
-    namespace: dict = {}
+    namespace: dict[str, Any] = {}
     exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102
 
     namespace["post_fork"](server=None, worker=None)
