@@ -1,9 +1,11 @@
 import hashlib
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.core.files.base import ContentFile
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -25,7 +27,19 @@ from uploads.models import GalleryImage, Upload
 PASSWORD = "correct-horse-battery"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class ModelFactory[M: Model](factory.django.DjangoModelFactory[M]):
+    """DjangoModelFactory, with the type of what calling it returns: the saved model instance."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass makes UserFactory(...) return a User (its create strategy)
+        # but does not annotate it; mypy only lets __new__ say so with this ignore.
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]
+
+
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
 
@@ -41,7 +55,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         staff = factory.Trait(role=Role.ADMIN, is_staff=True)
 
 
-class VendorFactory(factory.django.DjangoModelFactory):
+class VendorFactory(ModelFactory[VendorProfile]):
     class Meta:
         model = VendorProfile
 
@@ -49,7 +63,7 @@ class VendorFactory(factory.django.DjangoModelFactory):
     company_name = factory.Sequence(lambda n: f"Vendor {n}")
 
 
-class VenueFactory(factory.django.DjangoModelFactory):
+class VenueFactory(ModelFactory[Venue]):
     class Meta:
         model = Venue
 
@@ -57,7 +71,7 @@ class VenueFactory(factory.django.DjangoModelFactory):
     city = "Kochi"
 
 
-class SpaceFactory(factory.django.DjangoModelFactory):
+class SpaceFactory(ModelFactory[Space]):
     class Meta:
         model = Space
 
@@ -68,7 +82,7 @@ class SpaceFactory(factory.django.DjangoModelFactory):
     advance_payment_percentage = Decimal("25")
 
 
-class ItemFactory(factory.django.DjangoModelFactory):
+class ItemFactory(ModelFactory[Item]):
     class Meta:
         model = Item
 
@@ -81,7 +95,7 @@ class ItemFactory(factory.django.DjangoModelFactory):
     vendor = factory.SubFactory(VendorFactory)
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
+class BookingFactory(ModelFactory[Booking]):
     """A booking row as stored; use bookings.services.booking_create to exercise the rules."""
 
     class Meta:
@@ -103,7 +117,7 @@ class BookingFactory(factory.django.DjangoModelFactory):
     total_amount = Decimal("2000.00")
 
 
-class BookingItemFactory(factory.django.DjangoModelFactory):
+class BookingItemFactory(ModelFactory[BookingItem]):
     class Meta:
         model = BookingItem
 
@@ -116,7 +130,7 @@ class BookingItemFactory(factory.django.DjangoModelFactory):
     event_date = factory.LazyAttribute(lambda line: timezone.localdate(line.booking.start_datetime))
 
 
-class ProgramFactory(factory.django.DjangoModelFactory):
+class ProgramFactory(ModelFactory[Program]):
     class Meta:
         model = Program
 
@@ -126,7 +140,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     status = ProgramStatus.APPROVED
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(ModelFactory[ProgramParticipant]):
     class Meta:
         model = ProgramParticipant
 
@@ -137,7 +151,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     program_type = factory.SelfAttribute("program.program_type")
 
 
-class UploadFactory(factory.django.DjangoModelFactory):
+class UploadFactory(ModelFactory[Upload]):
     """An upload whose file really exists in MEDIA_ROOT (written through the storage API).
 
     A private PDF by default; `UploadFactory(image=True)` is a small PNG, and
@@ -170,7 +184,7 @@ class UploadFactory(factory.django.DjangoModelFactory):
     sha256 = factory.LazyAttribute(lambda u: hashlib.sha256(u.content).hexdigest())
 
 
-class GalleryImageFactory(factory.django.DjangoModelFactory):
+class GalleryImageFactory(ModelFactory[GalleryImage]):
     class Meta:
         model = GalleryImage
 

@@ -1,7 +1,10 @@
 """Every model is in the admin, and no changelist runs a query per row."""
 
+from typing import Any
+
 import pytest
 from django.contrib import admin
+from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
@@ -11,7 +14,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ROW_FACTORIES = {
+ROW_FACTORIES: dict[type[Model], type[factories.ModelFactory[Any]]] = {
     Booking: factories.BookingFactory,
     BookingItem: factories.BookingItemFactory,
     ProgramParticipant: factories.ParticipantFactory,

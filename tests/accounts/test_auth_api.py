@@ -192,4 +192,4 @@ def test_refresh_token_gives_a_new_access_token(api_client):
     response = api_client.post("/api/auth/refresh", {"refresh": tokens["refresh_token"]})
 
     assert response.status_code == 200
-    assert AccessToken(response.json()["access"])
+    assert AccessToken(response.json()["access"])["token_type"] == "access"  # valid, or raises

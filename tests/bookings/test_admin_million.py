@@ -7,6 +7,7 @@ a deep page: never more queries than over the thousand.
 """
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -66,7 +67,7 @@ def insert_bookings(template, first: int, last: int) -> None:
         )
 
 
-def changelist_queries(client: Client, params: dict) -> list[str]:
+def changelist_queries(client: Client, params: dict[str, Any]) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         page = client.get(CHANGELIST, params)
     assert page.status_code == 200, params
@@ -78,7 +79,7 @@ def test_the_changelist_of_a_million_bookings_runs_a_constant_number_of_queries(
         pytest.skip(f"no row generator written for {connection.vendor}")
     template = BookingFactory()
     year = timezone.localdate(template.start_datetime).year
-    views = [
+    views: list[dict[str, Any]] = [
         {},
         {"status__exact": "approved"},
         {"start_datetime__year": year},

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -69,7 +70,7 @@ def test_items_hide_unavailable_ones_and_suspended_vendors(api_client):
     ItemFactory(name="Unavailable", available=False)
     ItemFactory(
         name="Suspended vendor",
-        vendor=VendorFactory(suspended_until=timezone.now() + timezone.timedelta(days=1)),
+        vendor=VendorFactory(suspended_until=timezone.now() + timedelta(days=1)),
     )
 
     assert names(api_client.get("/api/items")) == ["Shown"]

@@ -183,6 +183,7 @@ def test_booking_items_list_is_by_event_date_with_booking_vendor_and_customer(st
 
     assert [row["booking_item_id"] for row in body["items"]] == [sooner.pk, later.pk]
     row = body["items"][0]
+    assert sooner.vendor is not None
     assert row["booking_reference"] == sooner.booking.booking_reference
     assert row["vendor_company"] == sooner.vendor.company_name
     assert row["item_name"] == sooner.item.name

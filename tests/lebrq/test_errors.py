@@ -1,6 +1,7 @@
 """Domain errors become the API's error answers by their kind, whatever app raised them."""
 
 import pytest
+from rest_framework.response import Response
 
 from bookings.exceptions import SlotUnavailable
 from lebrq.api.exceptions import exception_handler
@@ -15,6 +16,12 @@ from lebrq.errors import (
     UnsupportedType,
 )
 from uploads.exceptions import UnsupportedFileType, UploadTooLarge
+
+
+def handled(error: Exception) -> Response:
+    response = exception_handler(error, {})
+    assert response is not None, f"{error!r} was not handled"
+    return response
 
 
 @pytest.mark.parametrize(
@@ -47,7 +54,7 @@ def test_each_kind_has_its_status(error, status):
 def test_a_field_error_names_the_field_and_lists_its_messages():
     error = InvalidInput.for_field("end_datetime", "Must be after start_datetime.")
 
-    assert exception_handler(error, {}).data == {
+    assert handled(error).data == {
         "detail": "end_datetime: Must be after start_datetime.",
         "message": "end_datetime: Must be after start_datetime.",
         "code": "invalid",
@@ -62,7 +69,7 @@ def test_extra_facts_go_beside_the_message_but_never_replace_it():
         extra={"expected_amount": 1500, "detail": "spoofed"},
     )
 
-    assert exception_handler(error, {}).data == {
+    assert handled(error).data == {
         "detail": "The amount changed.",
         "message": "The amount changed.",
         "code": "amount_mismatch",
@@ -73,5 +80,5 @@ def test_extra_facts_go_beside_the_message_but_never_replace_it():
 def test_unavailable_tells_when_to_retry(settings):
     settings.RETRY_AFTER_SECONDS = 7
 
-    assert exception_handler(Unavailable(), {})["Retry-After"] == "7"
-    assert exception_handler(Unavailable(retry_after=2), {})["Retry-After"] == "2"
+    assert handled(Unavailable())["Retry-After"] == "7"
+    assert handled(Unavailable(retry_after=2))["Retry-After"] == "2"

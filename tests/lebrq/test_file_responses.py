@@ -1,9 +1,12 @@
 """lebrq.file_responses.file_response on its own: chunking and closing the file."""
 
 import os
+from collections.abc import AsyncGenerator
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.test import AsyncRequestFactory, RequestFactory
 
 from lebrq.file_responses import CHUNK_SIZE, file_response
@@ -21,6 +24,11 @@ def big_file(tmp_path):
     return path
 
 
+def streaming(response: HttpResponseBase) -> StreamingHttpResponse:
+    assert isinstance(response, StreamingHttpResponse), response
+    return response
+
+
 def open_descriptors_to(path) -> int:
     fds = os.listdir("/proc/self/fd")
     return sum(1 for fd in fds if _target(fd) == str(path))
@@ -35,7 +43,9 @@ def _target(fd: str) -> str | None:
 
 def test_under_asgi_the_body_is_async_and_read_in_bounded_chunks(big_file):
     request = AsyncRequestFactory().get("/file", headers={"Range": "bytes=10-"})
-    response = file_response(request, path=big_file, content_type="application/octet-stream")
+    response = streaming(
+        file_response(request, path=big_file, content_type="application/octet-stream")
+    )
 
     async def chunk_sizes() -> list[int]:
         return [len(chunk) async for chunk in response]
@@ -50,7 +60,9 @@ def test_under_asgi_the_body_is_async_and_read_in_bounded_chunks(big_file):
 
 def test_under_wsgi_the_body_is_a_sync_iterator_in_bounded_chunks(big_file):
     request = RequestFactory().get("/file", headers={"Range": "bytes=0-99999"})
-    response = file_response(request, path=big_file, content_type="application/octet-stream")
+    response = streaming(
+        file_response(request, path=big_file, content_type="application/octet-stream")
+    )
 
     sizes = [len(chunk) for chunk in response]
     response.close()
@@ -61,10 +73,13 @@ def test_under_wsgi_the_body_is_a_sync_iterator_in_bounded_chunks(big_file):
 
 def test_the_file_is_closed_when_the_client_goes_away_mid_body(big_file):
     request = AsyncRequestFactory().get("/file")
-    response = file_response(request, path=big_file, content_type="application/octet-stream")
+    response = streaming(
+        file_response(request, path=big_file, content_type="application/octet-stream")
+    )
 
     async def read_one_chunk_then_disconnect() -> None:
         body = aiter(response)
+        assert isinstance(body, AsyncGenerator)  # Django's __aiter__ is one
         await anext(body)
         await body.aclose()
 

@@ -145,6 +145,7 @@ def test_deleting_an_upload_in_the_admin_removes_its_files(admin_client, setting
 
 def test_a_file_missing_from_storage_is_404_in_the_admin_too(admin_client):
     upload = UploadFactory()
+    assert upload.file.name is not None
     upload.file.storage.delete(upload.file.name)
 
     response = admin_client.get(f"/admin/uploads/upload/{upload.pk}/file/")

@@ -10,6 +10,12 @@ from uploads.filetypes import GIF, JPEG, PNG
 from uploads.images import reencode_image
 
 
+def rgb(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
+    pixel = image.getpixel(xy)
+    assert isinstance(pixel, tuple), pixel  # an RGB image's pixels are tuples
+    return pixel
+
+
 def preview_of(image: Image.Image, fmt: str, file_type) -> Image.Image:
     source, clean, preview = io.BytesIO(), io.BytesIO(), io.BytesIO()
     image.save(source, format=fmt)
@@ -49,7 +55,7 @@ def test_transparent_pixels_become_white_and_opaque_ones_keep_their_colour():
 
     preview = preview_of(image, "PNG", PNG)
 
-    left, right = preview.getpixel((40, 160)), preview.getpixel((280, 160))
+    left, right = rgb(preview, (40, 160)), rgb(preview, (280, 160))
     assert all(abs(a - b) < 12 for a, b in zip(left, (20, 40, 200), strict=True))
     assert all(channel > 243 for channel in right)
 
@@ -60,7 +66,7 @@ def test_a_transparent_palette_image_is_laid_on_white_too():
 
     preview = preview_of(image, "GIF", GIF)
 
-    assert all(channel > 243 for channel in preview.getpixel((150, 100)))
+    assert all(channel > 243 for channel in rgb(preview, (150, 100)))
 
 
 def test_a_small_image_is_not_enlarged():

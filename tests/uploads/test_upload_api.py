@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import AsyncClient
-from PIL import Image
+from PIL import GifImagePlugin, Image
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.samples import (
@@ -46,7 +46,8 @@ def post(client, url, *files: tuple[str, bytes, str], field: str = "file"):
     return client.post(url, {field: uploads}, format="multipart")
 
 
-def stored_bytes(name: str) -> bytes:
+def stored_bytes(name: str | None) -> bytes:
+    assert name, "no stored file"
     with default_storage.open(name) as stored:
         return stored.read()
 
@@ -90,6 +91,7 @@ def test_it_stores_an_image_under_a_random_name(customer_client, customer, setti
     }
     assert upload.owner == customer
     assert upload.is_public is False
+    assert upload.file.name is not None
     assert "holiday" not in upload.file.name
     assert upload.file.name.startswith("uploads/")
     assert upload.file.name.endswith(".png")
@@ -127,6 +129,7 @@ def test_it_strips_exif_and_comments_and_applies_the_orientation(customer_client
 
     assert response.status_code == 201
     upload = Upload.objects.get()
+    assert upload.file.name is not None
     with default_storage.open(upload.file.name) as stored, Image.open(stored) as image:
         assert image.format == "JPEG"
         assert image.getexif() == {}
@@ -302,6 +305,7 @@ def test_an_animation_keeps_its_frames_within_the_pixel_budget(customer_client, 
     assert refused.status_code == 400
     assert accepted.status_code == 201
     with default_storage.open(accepted.json()["path"]) as stored, Image.open(stored) as image:
+        assert isinstance(image, GifImagePlugin.GifImageFile)
         assert image.n_frames == 3
 
 
@@ -408,6 +412,7 @@ def test_stored_names_are_random_whatever_the_client_name(customer_client, setti
 
     upload = Upload.objects.get(pk=response.json()["files"][0]["id"])
     assert upload.original_name == "evil.png"
+    assert upload.file.name is not None
     assert "evil" not in upload.file.name
     stored_path = (settings.MEDIA_ROOT / upload.file.name).resolve()
     assert stored_path.is_relative_to(settings.MEDIA_ROOT / "uploads")
