@@ -41,7 +41,7 @@ def handled(error: Exception) -> Response:
     ids=lambda value: type(value).__name__ if isinstance(value, DomainError) else str(value),
 )
 def test_each_kind_has_its_status(error, status):
-    response = exception_handler(error, {})
+    response = handled(error)
 
     assert response.status_code == status
     assert response.data == {
