@@ -1,6 +1,7 @@
 """Who may call what: every endpoint of the bookings API for each kind of caller."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -73,7 +74,7 @@ def world():
     }
 
 
-def _body_for(world, method: str, path: str) -> dict | None:
+def _body_for(world, method: str, path: str) -> dict[str, Any] | None:
     """What the frontend sends to the POST endpoints that create or check a booking."""
     if method == "post" and path in ("/api/bookings", "/api/time-slots/validate"):
         return world["new_booking"]

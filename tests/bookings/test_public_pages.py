@@ -5,6 +5,7 @@ GET /bookings/regular-programs (home page, RegularProgramList), /bookings/public
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -44,7 +45,7 @@ def hall():
 # --- GET /bookings/regular-programs -------------------------------------------------------------
 
 
-def programs(client, **params) -> dict:
+def programs(client, **params) -> dict[str, Any]:
     response = client.get("/api/bookings/regular-programs", params)
     assert response.status_code == 200, response.content
     return response.json()

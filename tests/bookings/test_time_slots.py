@@ -1,7 +1,8 @@
 """GET /api/time-slots/available/{space} and POST /api/time-slots/validate, as the venue pages'
 TimeSlotSelector calls them (components/TimeSlotSelector.tsx in the legacy frontend)."""
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -33,7 +34,7 @@ def space():
     return SpaceFactory(name="Grand Hall")
 
 
-def available(client, space, **params) -> dict:
+def available(client, space, **params) -> dict[str, Any]:
     query = {"selected_date": DAY, "duration_hours": 1, "debug": "true", **params}
     response = client.get(f"/api/time-slots/available/{space.pk}", query)
     assert response.status_code == 200, response.content
@@ -181,10 +182,10 @@ def test_an_unknown_space_is_a_404(api_client):
 
 def utc_iso(moment: datetime) -> str:
     """What the frontend sends: Date.toISOString(), UTC with a Z."""
-    return moment.astimezone(timezone.UTC).isoformat().replace("+00:00", ".000Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", ".000Z")
 
 
-def validate(client, space, start: datetime, end: datetime) -> dict:
+def validate(client, space, start: datetime, end: datetime) -> dict[str, Any]:
     response = client.post(
         "/api/time-slots/validate",
         {"space_id": space.pk, "start_datetime": utc_iso(start), "end_datetime": utc_iso(end)},
