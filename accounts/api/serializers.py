@@ -1,21 +1,23 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from accounts.models import User
 from lebrq.api.serializers import LegacyModelSerializer
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(help_text="Username or e-mail address.")
     password = serializers.CharField(write_only=True, trim_whitespace=False)
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     access_token = serializers.CharField()
     refresh_token = serializers.CharField()
     token_type = serializers.CharField(default="bearer")
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(serializers.Serializer[Any]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
@@ -49,5 +51,5 @@ class MeSerializer(LegacyModelSerializer[User]):
         read_only_fields = fields
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()

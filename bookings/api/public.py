@@ -153,7 +153,8 @@ class TodaysEventSerializer(serializers.ModelSerializer[Booking]):
     total_amount = serializers.SerializerMethodField()
     user_name = serializers.SerializerMethodField()
     user_phone = serializers.SerializerMethodField()
-    space_features = serializers.SerializerMethodField()
+    # The legacy always sent null here; kept so the home page's type still matches.
+    space_features = serializers.JSONField(default=None, read_only=True)
     event_type = serializers.SerializerMethodField()
     admin_note = serializers.SerializerMethodField()
 
@@ -203,15 +204,22 @@ class TodaysEventSerializer(serializers.ModelSerializer[Booking]):
     def get_user_phone(self, booking: Booking) -> str:
         return ""
 
-    def get_space_features(self, booking: Booking) -> None:
-        return None
-
     def get_admin_note(self, booking: Booking) -> str | None:
         return booking.admin_note if booking.is_admin_booking else None
 
 
+class TodaysEventsSerializer(serializers.Serializer[Any]):
+    date = serializers.DateField()
+    events = TodaysEventSerializer(many=True)
+    total_events = serializers.IntegerField()
+
+
 class TodaysEventsView(PublicView):
-    @extend_schema(summary="Today's events in every space (venue-local day)", tags=["public"])
+    @extend_schema(
+        responses=TodaysEventsSerializer,
+        summary="Today's events in every space (venue-local day)",
+        tags=["public"],
+    )
     def get(self, request: Request) -> Response:
         today = timezone.localdate()
         events = TodaysEventSerializer(public.todays_events(today), many=True).data

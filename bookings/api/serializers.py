@@ -212,7 +212,7 @@ class RegularProgramSerializer(LegacyModelSerializer[Booking]):
         return booking.event_type or "Program"
 
 
-class BookingLineRequestSerializer(serializers.Serializer):
+class BookingLineRequestSerializer(serializers.Serializer[Any]):
     item_id = serializers.IntegerField(min_value=1)
     quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
     hours_used = serializers.DecimalField(
@@ -225,7 +225,7 @@ class BookingLineRequestSerializer(serializers.Serializer):
     )
 
 
-class BookingCreateSerializer(serializers.Serializer):
+class BookingCreateSerializer(serializers.Serializer[Any]):
     """What a customer sends to book. Prices are never taken from the client."""
 
     space_id = serializers.IntegerField(min_value=1)
@@ -233,7 +233,10 @@ class BookingCreateSerializer(serializers.Serializer):
         help_text="ISO 8601; without an offset it is venue-local time."
     )
     end_datetime = VenueLocalDateTimeField()
-    items = BookingLineRequestSerializer(many=True, required=False, max_length=50, default=list)
+    # DRF's ListSerializer takes max_length (3.14+); the stubs' __init__ does not list it.
+    items = BookingLineRequestSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=50, default=list
+    )
     attendees = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     event_type = serializers.CharField(max_length=100, required=False, allow_blank=True)
     booking_type = serializers.ChoiceField(choices=BookingType.choices, default=BookingType.ONE_DAY)
@@ -264,7 +267,7 @@ class BookingCreateSerializer(serializers.Serializer):
         )
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from rest_framework import serializers
@@ -13,8 +13,8 @@ class LegacyModelSerializer[M: models.Model](serializers.ModelSerializer[M]):
     VenueLocalDateTimeField where a serializer shows them.
     """
 
-    serializer_field_mapping: dict[
-        type[models.Field[Any, Any]], type[serializers.Field[Any, Any, Any, Any]]
+    serializer_field_mapping: ClassVar[
+        dict[type[models.Field[Any, Any]], type[serializers.Field[Any, Any, Any, Any]]]
     ] = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: NaiveUtcDateTimeField,

@@ -47,7 +47,7 @@ class GalleryImageSerializer(LegacyModelSerializer[GalleryImage]):
 
 
 @extend_schema(tags=["catalog"])
-class GalleryViewSet(viewsets.ReadOnlyModelViewSet):
+class GalleryViewSet(viewsets.ReadOnlyModelViewSet[GalleryImage]):
     serializer_class = GalleryImageSerializer
     permission_classes = [AllowAny]
     authentication_classes = []

@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from lebrq.api.serializers import LegacyModelSerializer
@@ -28,7 +30,7 @@ class UploadSerializer(LegacyModelSerializer[Upload]):
         read_only_fields = fields
 
 
-class UploadResultSerializer(serializers.Serializer):
+class UploadResultSerializer(serializers.Serializer[Any]):
     """The stored files; `url` and `path` (first file) keep legacy single-file callers working."""
 
     url = serializers.CharField()
@@ -36,7 +38,7 @@ class UploadResultSerializer(serializers.Serializer):
     files = UploadSerializer(many=True)
 
 
-class UploadRequestSerializer(serializers.Serializer):
+class UploadRequestSerializer(serializers.Serializer[Any]):
     """Documents the multipart body for the OpenAPI schema; parsing is the view's."""
 
     file = serializers.ListField(
