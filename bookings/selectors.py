@@ -74,11 +74,19 @@ def booking_item_list_for_staff() -> QuerySet[BookingItem]:
 
 
 def venue_list() -> QuerySet[Venue]:
-    return Venue.objects.order_by("name", "id")
+    return Venue.objects.order_by("id")
 
 
 def space_list() -> QuerySet[Space]:
     return Space.objects.filter(active=True).order_by("venue_id", "name", "id")
+
+
+def space_list_by_id(*, venue_id: int | None = None) -> QuerySet[Space]:
+    """The legacy space lists, in id order: every space (the staff screens re-activate
+    inactive ones), or a venue's active spaces."""
+    if venue_id is None:
+        return Space.objects.order_by("id")
+    return Space.objects.filter(venue_id=venue_id, active=True).order_by("id")
 
 
 def catalog_item_list() -> QuerySet[Item]:

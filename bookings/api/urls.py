@@ -23,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "venues/<row_id:venue_pk>/spaces",
-        legacy_spaces.as_view({"get": "list"}),
+        views.VenueSpacesViewSet.as_view({"get": "list"}),
         name="legacy-venue-spaces",
     ),
     path(

@@ -25,6 +25,7 @@ from bookings.api import serializers
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
 from lebrq.api.filters import StableOrderingFilter
 from lebrq.api.negotiation import IgnoreAcceptHeader
+from lebrq.api.pagination import SkipLimitPagination
 from lebrq.api.permissions import IsStaff
 from lebrq.converters import ROW_ID_REGEX
 
@@ -76,7 +77,10 @@ class PublicReadOnlyViewSet[M: Model](viewsets.ReadOnlyModelViewSet[M]):
 
 @extend_schema(tags=["catalog"])
 class VenueViewSet(PublicReadOnlyViewSet[Venue]):
+    """The legacy list is a bare array in id order, paged by skip/limit."""
+
     serializer_class = serializers.VenueSerializer
+    pagination_class = SkipLimitPagination
 
     def get_queryset(self) -> QuerySet[Venue]:
         return selectors.venue_list()
@@ -112,9 +116,21 @@ class ProgramViewSet(PublicReadOnlyViewSet[Program]):
         return selectors.program_list()
 
 
-@extend_schema(exclude=True)
-class LegacySpaceViewSet(SpaceViewSet):
-    """The legacy paths /venues/spaces[/<id>] and /venues/<id>/spaces the frontend still calls."""
+@extend_schema(tags=["catalog"])
+class LegacySpaceViewSet(PublicReadOnlyViewSet[Space]):
+    """The legacy paths /venues/spaces[/<id>] and /venues/<id>/spaces the frontend calls: bare
+    arrays in id order paged by skip/limit; /venues/spaces lists inactive spaces too."""
+
+    serializer_class = serializers.SpaceSerializer
+    pagination_class = SkipLimitPagination
+
+    def get_queryset(self) -> QuerySet[Space]:
+        return selectors.space_list_by_id(venue_id=self.kwargs.get("venue_pk"))
+
+
+@extend_schema_view(list=extend_schema(operation_id="venues_spaces_of_venue"))
+class VenueSpacesViewSet(LegacySpaceViewSet):
+    """/venues/<id>/spaces: the venue's active spaces (its own operation in the schema)."""
 
 
 @extend_schema_view(

@@ -119,3 +119,60 @@ class PagePagination(pagination.BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "default": 50},
             },
         ]
+
+
+def _int_param(request: Request, name: str, default: int, minimum: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"Must be a whole number, got {raw!r}."]}) from None
+    if value < minimum:
+        raise ValidationError({name: [f"Must be {minimum} or more."]})
+    return value
+
+
+class SkipLimitPagination(pagination.BasePagination):
+    """`skip` / `limit` in, a bare JSON array out: the legacy lists that answered an array.
+
+    limit defaults to 100 and is clamped at 500, the legacy's own bounds, so the frontend sees
+    the rows it saw before and no request reads an unbounded table.
+    """
+
+    default_limit = 100
+    max_limit = 500
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
+        if not isinstance(queryset, QuerySet) or not queryset.ordered:
+            raise ImproperlyConfigured(f"{type(self).__name__} pages ordered querysets only.")
+        skip = _int_param(request, "skip", 0, minimum=0)
+        limit = min(_int_param(request, "limit", self.default_limit, minimum=1), self.max_limit)
+        return page_rows(queryset, skip, limit)
+
+    def get_paginated_response(self, data: Sequence[Any]) -> Response:
+        return Response(data)
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return schema
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": "skip",
+                "required": False,
+                "in": "query",
+                "description": "Rows to skip (default 0).",
+                "schema": {"type": "integer", "minimum": 0, "default": 0},
+            },
+            {
+                "name": "limit",
+                "required": False,
+                "in": "query",
+                "description": "Rows to return (default 100; values above 500 are clamped).",
+                "schema": {"type": "integer", "minimum": 1, "default": 100},
+            },
+        ]

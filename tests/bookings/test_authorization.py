@@ -41,6 +41,7 @@ MATRIX = [
     ("get", "/api/programs", (200, 200, 200, 200)),
     ("get", "/api/programs/{program}", (200, 200, 200, 200)),
     ("get", "/api/gallery", (200, 200, 200, 200)),
+    ("get", "/api/gallery/public", (200, 200, 200, 200)),
     ("get", "/api/time-slots/available/{space}?selected_date=2030-01-15", (200, 200, 200, 200)),
     ("post", "/api/time-slots/validate", (200, 200, 200, 200)),
 ]

@@ -15,12 +15,27 @@ def names(response) -> list[str]:
     return [row.get("name") or row.get("title") for row in response.json()["items"]]
 
 
-def test_venues_are_listed_by_name_and_one_can_be_fetched(api_client):
+def test_venues_are_a_bare_array_in_id_order_as_the_legacy_sent_them(api_client):
     b = VenueFactory(name="B hall")
-    VenueFactory(name="A hall")
+    a = VenueFactory(name="A hall")
 
-    assert names(api_client.get("/api/venues")) == ["A hall", "B hall"]
+    body = api_client.get("/api/venues/").json()
+
+    assert [(v["id"], v["name"]) for v in body] == [(b.pk, "B hall"), (a.pk, "A hall")]
     assert api_client.get(f"/api/venues/{b.pk}").json()["name"] == "B hall"
+
+
+def test_venue_lists_page_by_skip_and_limit_clamped_at_500(api_client):
+    venues = VenueFactory.create_batch(3)
+
+    page = api_client.get("/api/venues", {"skip": 1, "limit": 1}).json()
+    clamped = api_client.get("/api/venues", {"limit": 10_000}).json()
+    refused = api_client.get("/api/venues", {"skip": -1})
+
+    assert [v["id"] for v in page] == [venues[1].pk]
+    assert len(clamped) == 3
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"skip": ["Must be 0 or more."]}
 
 
 def test_spaces_list_active_ones_with_prices_and_frontend_blobs(api_client):
@@ -38,14 +53,18 @@ def test_spaces_list_active_ones_with_prices_and_frontend_blobs(api_client):
     assert body["items"][0]["features"]["hall_features"][0]["label"] == "AC"
 
 
-def test_spaces_on_the_legacy_paths(api_client):
+def test_spaces_on_the_legacy_paths_are_bare_arrays_in_id_order(api_client):
     space = SpaceFactory()
-    SpaceFactory()
+    inactive = SpaceFactory(venue=space.venue, active=False)
+    other = SpaceFactory()
 
-    assert api_client.get(f"/api/venues/spaces/{space.pk}").json()["id"] == space.pk
-    assert api_client.get("/api/venues/spaces").json()["pagination"]["total"] == 2
-    by_venue = api_client.get(f"/api/venues/{space.venue_id}/spaces").json()["items"]
+    every = api_client.get("/api/venues/spaces").json()
+    by_venue = api_client.get(f"/api/venues/{space.venue_id}/spaces/").json()
+
+    # The staff screens list inactive spaces too (to re-activate them); a venue page does not.
+    assert [s["id"] for s in every] == [space.pk, inactive.pk, other.pk]
     assert [s["id"] for s in by_venue] == [space.pk]
+    assert api_client.get(f"/api/venues/spaces/{inactive.pk}").json()["id"] == inactive.pk
 
 
 def test_items_filter_by_category_subcategory_type_and_space(api_client):

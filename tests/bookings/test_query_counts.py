@@ -30,7 +30,6 @@ def owner():
 
 
 LIST_ENDPOINTS = {
-    "/api/venues": lambda owner: VenueFactory.create_batch(ROWS),
     "/api/spaces": lambda owner: SpaceFactory.create_batch(ROWS),
     "/api/items": lambda owner: ItemFactory.create_batch(ROWS),
     "/api/programs": lambda owner: ProgramFactory.create_batch(ROWS),
@@ -65,3 +64,25 @@ def test_list_query_count_is_the_same_for_page_size_1_and_100(
     assert small.status_code == big.status_code == 200
     assert len(small.json()["items"]) == 1
     assert len(big.json()["items"]) == 100
+
+
+BARE_LIST_ENDPOINTS = {
+    "/api/venues": lambda: VenueFactory.create_batch(ROWS),
+    "/api/venues/spaces": lambda: SpaceFactory.create_batch(ROWS),
+}
+
+
+@pytest.mark.parametrize("path", list(BARE_LIST_ENDPOINTS))
+def test_bare_list_query_count_is_the_same_for_limit_1_and_100(
+    path, api_client, django_assert_max_num_queries
+):
+    """The page's ids, then its rows: no count, and nothing per row."""
+    BARE_LIST_ENDPOINTS[path]()
+
+    with django_assert_max_num_queries(2) as one_row:
+        small = api_client.get(path, {"limit": 1})
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        big = api_client.get(path, {"limit": 100})
+
+    assert len(small.json()) == 1
+    assert len(big.json()) == 100

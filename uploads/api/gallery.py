@@ -1,9 +1,14 @@
 """The public gallery list (uploads are served by /api/uploads/<id>)."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from lebrq.api.serializers import LegacyModelSerializer
 from lebrq.converters import ROW_ID_REGEX
@@ -46,6 +51,11 @@ class GalleryImageSerializer(LegacyModelSerializer[GalleryImage]):
         return request.build_absolute_uri(path) if request else path
 
 
+# GET /gallery/public answers a bare array, as the legacy did, of at most this many entries,
+# newest first (the home page shows six, the gallery page all; the legacy sent every row).
+PUBLIC_GALLERY_MAX_ROWS = 1000
+
+
 @extend_schema(tags=["catalog"])
 class GalleryViewSet(viewsets.ReadOnlyModelViewSet[GalleryImage]):
     serializer_class = GalleryImageSerializer
@@ -59,3 +69,13 @@ class GalleryViewSet(viewsets.ReadOnlyModelViewSet[GalleryImage]):
             .select_related("upload")
             .order_by("-created_at", "-id")
         )
+
+    @extend_schema(
+        responses=GalleryImageSerializer(many=True),
+        summary=f"The public gallery as a bare array, newest first (at most "
+        f"{PUBLIC_GALLERY_MAX_ROWS})",
+    )
+    @action(detail=False, url_path="public", pagination_class=None)
+    def public(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        entries = self.get_queryset()[:PUBLIC_GALLERY_MAX_ROWS]
+        return Response(self.get_serializer(entries, many=True).data)
