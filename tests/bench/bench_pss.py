@@ -27,6 +27,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 import httpx
 import psutil
@@ -64,6 +65,18 @@ class Variant:
     name: str
     preload: bool
     freeze: bool
+
+
+class Measurement(TypedDict):
+    """One variant's figures, in bytes; only the idle ones when the load cannot run."""
+
+    variant: str
+    idle: int
+    idle_each: list[int]
+    missing: NotRequired[list[str]]
+    load_peak: NotRequired[int]
+    after_load: NotRequired[int]
+    statuses: NotRequired[dict[int, int]]
 
 
 VARIANTS = [
@@ -170,13 +183,12 @@ async def mixed_load(auth: dict[str, str], download_url: str, upload: bytes) -> 
         return await asyncio.gather(*(one(i) for i in range(CONCURRENCY)))
 
 
-def measure(variant: Variant, env: dict[str, str], workdir: Path) -> dict[str, object]:
+def measure(variant: Variant, env: dict[str, str], workdir: Path) -> Measurement:
     gunicorn = Gunicorn(env, PORT, workdir / f"gunicorn-{variant.name.split()[0]}.log")
     if variant.preload and not variant.freeze:
         gunicorn.config = workdir / "gunicorn-no-freeze.conf.py"
         gunicorn.config.write_text(NO_FREEZE_CONFIG)
     gunicorn.start(GUNICORN_PRELOAD="1" if variant.preload else "0")
-    result: dict[str, object] = {"variant": variant.name}
     try:
         with httpx.Client(base_url=BASE, timeout=30) as client:
             auth = login(client)
@@ -188,7 +200,7 @@ def measure(variant: Variant, env: dict[str, str], workdir: Path) -> dict[str, o
             samples.append(total_pss(gunicorn.processes()))
             time.sleep(0.5)
         idle, each = min(samples)
-        result.update(idle=idle, idle_each=each)
+        result: Measurement = {"variant": variant.name, "idle": idle, "idle_each": each}
         if missing:
             result["missing"] = missing
             return result
@@ -209,18 +221,16 @@ def measure(variant: Variant, env: dict[str, str], workdir: Path) -> dict[str, o
         sampler.stopped.set()
         sampler.join()
         time.sleep(2)
-        result.update(
-            load_peak=sampler.peak,
-            after_load=total_pss(gunicorn.processes())[0],
-            statuses={s: statuses.count(s) for s in sorted(set(statuses))},
-        )
+        result["load_peak"] = sampler.peak
+        result["after_load"] = total_pss(gunicorn.processes())[0]
+        result["statuses"] = {s: statuses.count(s) for s in sorted(set(statuses))}
+        return result
     finally:
         gunicorn.stop()
-    return result
 
 
-def mib(value: object) -> str:
-    return f"{value / MiB:.1f}" if isinstance(value, int) else "n/a"
+def mib(value: int | None) -> str:
+    return f"{value / MiB:.1f}" if value is not None else "n/a"
 
 
 def main() -> int:

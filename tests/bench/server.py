@@ -46,7 +46,9 @@ def manage(*args: str, env: dict[str, str]) -> str:
     ).stdout
 
 
-def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if process is not None and process.poll() is not None:

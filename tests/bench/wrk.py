@@ -4,8 +4,23 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TypedDict
 
 REPORT_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+
+
+class WrkResult(TypedDict):
+    """The JSON line wrk_report.lua prints."""
+
+    requests: int
+    seconds: float
+    rps: float
+    non_2xx: int
+    socket_errors: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
 
 
 def require_wrk() -> str:
@@ -15,7 +30,7 @@ def require_wrk() -> str:
     return wrk
 
 
-def run(url: str, *, connections: int, seconds: int, headers: dict[str, str]) -> dict:
+def run(url: str, *, connections: int, seconds: int, headers: dict[str, str]) -> WrkResult:
     command = [
         require_wrk(),
         "--threads",

@@ -51,6 +51,12 @@ CHROMIUM_FLAGS = [
 ]
 
 
+class Browser(webdriver.Chrome):
+    """Chromium, plus the directory its downloads are saved to."""
+
+    downloads: Path
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e-admin")
@@ -93,7 +99,7 @@ def browser(tmp_path_factory):
             "plugins.always_open_pdf_externally": True,
         },
     )
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = Browser(service=Service("/usr/bin/chromedriver"), options=options)
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )

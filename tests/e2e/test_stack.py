@@ -9,10 +9,12 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import threading
 import time
 from io import BytesIO
+from typing import TypedDict
 
 import httpx
 import pytest
@@ -41,6 +43,14 @@ MiB = 2**20
 APP_MAX_BODY_MB = 15
 
 
+class ClientOptions(TypedDict):
+    """What the HTTP/2 and HTTP/1.1 clients of the stack share."""
+
+    base_url: str
+    verify: ssl.SSLContext
+    timeout: float
+
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e")
@@ -55,7 +65,7 @@ def stack(tmp_path_factory):
     gunicorn.start()
     try:
         nginx.start()
-        options = {
+        options: ClientOptions = {
             "base_url": f"https://localhost:{HTTPS_PORT}",
             "verify": tls_context(certificate),
             "timeout": 30,
@@ -304,7 +314,7 @@ def test_a_restart_behind_a_held_socket_refuses_no_request(tmp_path):
     statuses: list[int | str] = []
     done = threading.Event()
 
-    def start_gunicorn() -> subprocess.Popen:
+    def start_gunicorn() -> subprocess.Popen[bytes]:
         def as_fd_3() -> None:
             os.dup2(listener.fileno(), 3)
 

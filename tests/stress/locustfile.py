@@ -15,9 +15,19 @@ import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from locust import HttpUser, between, events, task
+
+
+class CreatedBooking(TypedDict):
+    """A booking this run created; run.py looks them up in the database afterwards."""
+
+    id: int
+    reference: str
+    space_id: int
+
 
 FIXTURES = json.loads(Path(os.environ["STRESS_FIXTURES"]).read_text())
 RESULTS = Path(os.environ["STRESS_RESULTS"])
@@ -26,7 +36,7 @@ VENUE_TIME = ZoneInfo(FIXTURES["time_zone"])
 UPLOAD = b"%PDF-1.4\n" + os.urandom(10_000_000 - 9)
 
 customer_tokens = itertools.cycle(FIXTURES["customer_tokens"])
-created: list[dict] = []
+created: list[CreatedBooking] = []
 statuses: Counter[str] = Counter()
 
 
@@ -90,8 +100,9 @@ class Customer(HttpUser):
         day = datetime.now(VENUE_TIME).date() + timedelta(days=random.randint(2, 60))
         start = datetime(day.year, day.month, day.day, random.randint(8, 20), tzinfo=VENUE_TIME)
         end = start + timedelta(hours=random.randint(1, 3))
+        space_id: int = random.choice(FIXTURES["space_ids"])
         payload = {
-            "space_id": random.choice(FIXTURES["space_ids"]),
+            "space_id": space_id,
             "start_datetime": start.isoformat(),
             "end_datetime": end.isoformat(),
             "items": [{"item_id": random.choice(FIXTURES["item_ids"]), "quantity": 2}],
@@ -109,7 +120,7 @@ class Customer(HttpUser):
                     {
                         "id": booking["id"],
                         "reference": booking["booking_reference"],
-                        "space_id": payload["space_id"],
+                        "space_id": space_id,
                     }
                 )
 
