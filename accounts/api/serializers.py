@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import User
+from accounts.services import ProfileChange
 from lebrq.api.serializers import LegacyModelSerializer
 
 
@@ -53,3 +54,49 @@ class MeSerializer(LegacyModelSerializer[User]):
 
 class MessageSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
+
+
+class ProfileUpdateSerializer(serializers.Serializer[Any]):
+    """PUT /auth/profile: every field optional; null (as the frontend may send) = unchanged."""
+
+    first_name = serializers.CharField(
+        max_length=150, required=False, allow_null=True, allow_blank=True
+    )
+    last_name = serializers.CharField(
+        max_length=150, required=False, allow_null=True, allow_blank=True
+    )
+    mobile = serializers.CharField(max_length=32, required=False, allow_null=True)
+    username = serializers.CharField(max_length=150, required=False, allow_null=True)
+
+    def profile_change(self) -> ProfileChange:
+        data = self.validated_data
+        return ProfileChange(
+            first_name=data.get("first_name"),
+            last_name=data.get("last_name"),
+            mobile=data.get("mobile"),
+            username=data.get("username"),
+        )
+
+
+class ChangePasswordSerializer(serializers.Serializer[Any]):
+    current_password = serializers.CharField(trim_whitespace=False, max_length=128)
+    new_password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class SuccessSerializer(serializers.Serializer[Any]):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class UserListEntrySerializer(LegacyModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ["id", "username", "role"]
+
+
+class UserListSerializer(serializers.Serializer[Any]):
+    users = UserListEntrySerializer(many=True)
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    total_pages = serializers.IntegerField()

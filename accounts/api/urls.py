@@ -10,4 +10,7 @@ urlpatterns = [
     path("users/register", views.RegisterView.as_view(), name="users-register"),
     path("auth/me", views.MeView.as_view(), name="auth-me"),
     path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/profile", views.ProfileView.as_view(), name="auth-profile"),
+    path("auth/change-password", views.ChangePasswordView.as_view(), name="auth-change-password"),
+    path("users", views.UserListView.as_view(), name="users"),
 ]

@@ -10,15 +10,23 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.api.auth import authenticated_user
 from accounts.api.serializers import (
+    ChangePasswordSerializer,
     LoginSerializer,
     MeSerializer,
     MessageSerializer,
+    ProfileUpdateSerializer,
     RegisteredSerializer,
     RegisterSerializer,
+    SuccessSerializer,
     TokenSerializer,
+    UserListEntrySerializer,
+    UserListSerializer,
 )
 from accounts.models import User
-from accounts.services import user_register
+from accounts.selectors import user_list
+from accounts.services import user_change_password, user_register, user_update_profile
+from lebrq.api.pagination import PagePagination
+from lebrq.api.permissions import IsStaff
 
 
 def _tokens_for(user: User) -> dict[str, str]:
@@ -88,3 +96,50 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses=MessageSerializer, tags=["auth"])
     def post(self, request: Request) -> Response:
         return Response({"message": "Successfully logged out"})
+
+
+class ProfileView(APIView):
+    """The logged-in user's own name, username and mobile number."""
+
+    @extend_schema(request=ProfileUpdateSerializer, responses=MeSerializer, tags=["auth"])
+    def put(self, request: Request) -> Response:
+        serializer = ProfileUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_update_profile(
+            user=authenticated_user(request), change=serializer.profile_change()
+        )
+        return Response(MeSerializer(user).data)
+
+
+class ChangePasswordView(APIView):
+    @extend_schema(request=ChangePasswordSerializer, responses=SuccessSerializer, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        serializer = ChangePasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user_change_password(
+            user=authenticated_user(request),
+            current_password=serializer.validated_data["current_password"],
+            new_password=serializer.validated_data["new_password"],
+        )
+        return Response({"success": True, "message": "Password changed successfully"})
+
+
+class UserListView(APIView):
+    """Staff only (the legacy listed every account to anyone), in the legacy's shape."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses=UserListSerializer, tags=["auth"])
+    def get(self, request: Request) -> Response:
+        paginator = PagePagination()
+        users = paginator.paginate_queryset(user_list(), request, view=self)
+        page = paginator.get_pagination_data()
+        return Response(
+            {
+                "users": UserListEntrySerializer(users, many=True).data,
+                "total": page["total"],
+                "page": page["page"],
+                "page_size": page["page_size"],
+                "total_pages": page["total_pages"],
+            }
+        )

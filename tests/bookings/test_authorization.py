@@ -10,7 +10,14 @@ from rest_framework.test import APIClient
 from bookings.choices import BookingStatus
 from bookings.models import Booking
 from tests.conftest import bearer_client
-from tests.factories import BookingFactory, ProgramFactory, SpaceFactory, UserFactory, VenueFactory
+from tests.factories import (
+    PASSWORD,
+    BookingFactory,
+    ProgramFactory,
+    SpaceFactory,
+    UserFactory,
+    VenueFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +34,9 @@ MATRIX = [
     ("get", "/api/bookings/public/{booking}", (200, 200, 200, 200)),
     ("get", "/api/all-bookings", (200, 200, 200, 200)),
     ("get", "/api/settings/refund-percentage", (200, 200, 200, 200)),
+    ("put", "/api/auth/profile", (401, 200, 200, 200)),
+    ("post", "/api/auth/change-password", (401, 200, 200, 200)),
+    ("get", "/api/users", (401, 403, 403, 200)),
     ("get", "/api/admin/bookings", (401, 403, 403, 200)),
     ("get", "/api/admin/bookings/{booking}", (401, 403, 403, 200)),
     ("post", "/api/admin/bookings/{booking}/approve", (401, 403, 403, 200)),
@@ -79,6 +89,10 @@ def _body_for(world, method: str, path: str) -> dict[str, Any] | None:
     """What the frontend sends to the POST endpoints that create or check a booking."""
     if method == "post" and path in ("/api/bookings", "/api/time-slots/validate"):
         return world["new_booking"]
+    if path == "/api/auth/profile":
+        return {"first_name": "Anu", "last_name": None}
+    if path == "/api/auth/change-password":
+        return {"current_password": PASSWORD, "new_password": "a-fresh-passphrase-42"}
     return None
 
 
