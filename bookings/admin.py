@@ -20,6 +20,7 @@ from bookings.models import (
     Venue,
 )
 from lebrq.admin import LargeTableAdmin, selection_too_large
+from lebrq.api.exceptions import service_unavailable
 from lebrq.errors import DomainError
 
 
@@ -269,7 +270,11 @@ class BookingAdmin(LargeTableAdmin[Booking]):
             booking = selectors.booking_list_with_items().select_related("user").get(pk=booking_id)
         except Booking.DoesNotExist:
             raise Http404("No such booking.") from None
-        return invoices.invoice_response(request, booking)
+        try:
+            return invoices.invoice_response(request, booking)
+        except invoices.InvoiceNotReady as exc:
+            # Not an error page: the task worker is behind (or down); staff may retry.
+            return service_unavailable(request, exc.message, exc.code)
 
 
 @admin.register(BookingItem)

@@ -1,39 +1,45 @@
 """Booking invoices: figures computed here, HTML from a Django template, PDF by WeasyPrint.
 
-A PDF is rendered at most once per booking version, in a small per-process thread pool (so a
-burst of requests cannot run many 80 MB renders at once), written to INVOICE_DIR, and served
-from disk by the ranged file response.
+A PDF is rendered at most once per booking version, by the `invoice_render` task
+(bookings/tasks.py) in the task worker (`manage.py db_worker`), written to INVOICE_DIR and
+served from disk by the ranged file response. The web workers never import WeasyPrint: a
+render left ~80 MB in the worker that did it (docs/BENCHMARKS.md). A request whose PDF is
+missing enqueues its render and waits up to INVOICE_WAIT_SECONDS for the file.
 """
 
-import fcntl
 import hashlib
-import os
-import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from contextlib import contextmanager
+import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import weasyprint
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.tasks import TaskResultStatus
 from django.template.loader import render_to_string
 from django.utils import timezone
-from rest_framework import status
-from rest_framework.exceptions import APIException
+from django_tasks_db.models import DBTaskResult
 
 from bookings import pricing
 from bookings.choices import BookingStatus
 from bookings.models import Booking
+from bookings.tasks import invoice_render
 from lebrq.db import release_database_connections
+from lebrq.errors import Unavailable
 from lebrq.file_responses import file_response
 
-TITLES = {
+# How often a waiting request looks for the file: soon (a render takes ~0.3 s once the worker
+# has it), then every 0.1 s, which adds at most that to the wait and costs a stat each.
+FIRST_POLL_SECONDS = 0.05
+LONGEST_POLL_SECONDS = 0.1
+# A render takes well under a second: a task still running after this lost its worker (killed
+# mid-render) and must not stop a new one from being queued.
+RENDER_PRESUMED_LOST_AFTER = timedelta(minutes=5)
+
+TITLES: dict[str, str] = {
     BookingStatus.PENDING: "Proforma invoice",
     BookingStatus.APPROVED: "Tax invoice",
     BookingStatus.COMPLETED: "Tax invoice",
@@ -42,9 +48,8 @@ TITLES = {
 }
 
 
-class InvoiceNotReady(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The invoice is still being prepared; please retry shortly."
+class InvoiceNotReady(Unavailable):
+    default_message = "The invoice is still being prepared; please retry shortly."
     default_code = "invoice_not_ready"
 
 
@@ -150,33 +155,50 @@ def invoice_for(booking: Booking) -> Invoice:
     )
 
 
-def invoice_pdf(booking: Booking) -> Path:
-    """The path of the booking's current invoice PDF, rendering it first if needed.
+@dataclass(frozen=True)
+class InvoiceDocument:
+    """A booking's invoice as HTML, and the PDF file its current version is stored in.
 
     The file name is a version: it changes whenever the booking, one of its items, or
-    anything printed (template, GST rate) changes, so a cached file is never stale.
+    anything printed (template, GST rate) changes, so a stored file is never stale.
     """
+
+    html: str
+    path: Path
+
+    @property
+    def version(self) -> str:
+        return self.path.stem
+
+
+def invoice_document(booking: Booking) -> InvoiceDocument:
+    """The booking's invoice now; `booking` as booking_list_with_items() loads it."""
     html = render_to_string("bookings/invoice.html", {"invoice": invoice_for(booking)})
     item_stamps = [(line.pk, line.updated_at.isoformat()) for line in booking.items.all()]
     version_source = f"{booking.updated_at.isoformat()}|{item_stamps}|{html}"
     version = hashlib.sha256(version_source.encode()).hexdigest()[:24]
-    path = Path(settings.INVOICE_DIR) / str(booking.pk) / f"{version}.pdf"
-    if path.exists():
-        return path
-    # The render needs no database; don't keep a connection open while waiting for it.
-    release_database_connections()
-    future = _render_pool().submit(_render, html, path)
-    try:
-        future.result(timeout=settings.INVOICE_RENDER_TIMEOUT_SECONDS)
-    except FutureTimeout:
-        # The render goes on; the next request finds the file.
-        raise InvoiceNotReady() from None
-    return path
+    return InvoiceDocument(html=html, path=invoice_path(booking.pk, version))
+
+
+def invoice_path(booking_id: int, version: str) -> Path:
+    """Where that version of the booking's invoice PDF is stored (by the task worker)."""
+    return Path(settings.INVOICE_DIR) / str(booking_id) / f"{version}.pdf"
 
 
 def invoice_response(request: HttpRequest, booking: Booking) -> HttpResponseBase:
-    """The booking's invoice PDF as a ranged, conditional download (API and admin)."""
-    path = invoice_pdf(booking)
+    """The booking's invoice PDF as a ranged, conditional download (API and admin).
+
+    Raises InvoiceNotReady (503 + Retry-After) when the task worker has not written the
+    current version's file within INVOICE_WAIT_SECONDS; its render carries on.
+    """
+    document = invoice_document(booking)
+    path = document.path
+    if not path.exists():
+        enqueue_render_unless_pending(booking.pk, document.version)
+        # The worker needs nothing from this request: don't hold a connection while waiting.
+        release_database_connections()
+        if not wait_for_file(path, timeout=settings.INVOICE_WAIT_SECONDS):
+            raise InvoiceNotReady()
     response = file_response(
         request,
         path=path,
@@ -189,47 +211,41 @@ def invoice_response(request: HttpRequest, booking: Booking) -> HttpResponseBase
     return response
 
 
-_pool: ThreadPoolExecutor | None = None
-_pool_pid: int | None = None
-_pool_lock = threading.Lock()
+def enqueue_render_unless_pending(booking_id: int, version: str) -> None:
+    """Queue the render of this version unless a task for it is waiting or running.
+
+    Without the check, every retry of a waiting client (and every request while the worker
+    is down) would add a task. Two requests racing may both enqueue; the task is idempotent,
+    so the second one renders nothing.
+    """
+    pending = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(
+            status=TaskResultStatus.RUNNING,
+            started_at__gte=timezone.now() - RENDER_PRESUMED_LOST_AFTER,
+        ),
+        task_path=invoice_render.module_path,
+        args_kwargs__kwargs__booking_id=booking_id,
+        args_kwargs__kwargs__version=version,
+    )
+    # The task writes the file before it is marked finished: a render that finished since the
+    # caller looked left its file, so look again rather than queue it twice.
+    if not pending.exists() and not invoice_path(booking_id, version).exists():
+        invoice_render.enqueue(booking_id=booking_id, version=version)
 
 
-def _render_pool() -> ThreadPoolExecutor:
-    """One pool per process, made lazily: threads do not survive gunicorn's fork."""
-    global _pool, _pool_pid
-    with _pool_lock:
-        if _pool is None or _pool_pid != os.getpid():
-            _pool = ThreadPoolExecutor(
-                max_workers=settings.INVOICE_RENDER_WORKERS, thread_name_prefix="invoice-render"
-            )
-            _pool_pid = os.getpid()
-        return _pool
+def wait_for_file(path: Path, *, timeout: float) -> bool:
+    """Whether `path` exists, looking again until `timeout` seconds have passed.
 
-
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """A lock shared by every worker process, so one version is rendered once."""
-    with lock_path.open("a") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
-
-
-def _render(html: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(path.parent / ".lock"):
-        if path.exists():
-            return
-        partial = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.part")
-        try:
-            weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(partial)
-            # Readers see the old version or the whole new one, never half a file.
-            partial.replace(path)
-        finally:
-            partial.unlink(missing_ok=True)
-        for old in path.parent.glob("*.pdf"):
-            if old != path:
-                # A download of the old version that is under way keeps its open file.
-                old.unlink(missing_ok=True)
+    The task writes the file under a temporary name and renames it, so once it exists it is
+    whole.
+    """
+    deadline = time.monotonic() + timeout
+    pause = FIRST_POLL_SECONDS
+    while not path.exists():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(pause, remaining))
+        pause = min(pause * 2, LONGEST_POLL_SECONDS)
+    return True

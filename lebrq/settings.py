@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    # django.tasks on our own database: invoice PDFs are rendered by `manage.py db_worker`.
+    "django_tasks_db",
     "lebrq",
     "accounts",
     "bookings",
@@ -174,12 +176,18 @@ CANCELLATION_MIN_NOTICE_HOURS = env.int("CANCELLATION_MIN_NOTICE_HOURS", default
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="LeBRQ")
 INVOICE_DIR = env.path("INVOICE_DIR", default=BASE_DIR / "var" / "invoices")
 GST_RATE_PERCENT = Decimal(env.str("GST_RATE_PERCENT", default="18"))
-# Renders at once per worker process (WeasyPrint peaks at ~80 MB each), and how long a request
-# waits for one before answering 503 + Retry-After (the render carries on).
-INVOICE_RENDER_WORKERS = env.int("INVOICE_RENDER_WORKERS", default=1)
-INVOICE_RENDER_TIMEOUT_SECONDS = env.int("INVOICE_RENDER_TIMEOUT_SECONDS", default=30)
+# PDFs are rendered by the task worker (bookings/tasks.py); a request whose PDF is missing
+# waits this long for the worker to write it, then answers 503 + Retry-After (the render
+# carries on).
+INVOICE_WAIT_SECONDS = env.float("INVOICE_WAIT_SECONDS", default=30)
 # The nginx `internal` location that maps to INVOICE_DIR in x-accel mode.
 INVOICE_X_ACCEL_PREFIX = env.str("INVOICE_X_ACCEL_PREFIX", default="/protected-invoices/")
+
+# --- Background tasks -----------------------------------------------------------------------
+# django.tasks queued in the database (table django_tasks_database_dbtaskresult) and run by
+# `manage.py db_worker` (deploy/lebrq-worker.service). Not a knob: the web workers must never
+# run tasks themselves (ImmediateBackend), or WeasyPrint would be back in them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Ops: body limit, memory shedding, worker recycling --------------------------------------
 # Not a knob: the health endpoints' path, which the guards below never shed or queue, the

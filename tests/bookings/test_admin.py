@@ -105,7 +105,8 @@ def test_reject_and_complete_actions(admin_client, action, start, end):
     assert booking.status == end
 
 
-def test_seeded_staff_without_superuser_rights_can_run_the_workflow():
+@pytest.mark.django_db(transaction=True)  # the task worker (a thread) renders the invoice
+def test_seeded_staff_without_superuser_rights_can_run_the_workflow(task_worker):
     call_command("seed_demo")
     client = Client()
     client.force_login(User.objects.get(username="staff"))

@@ -1,19 +1,36 @@
+"""Invoices: the figures, the PDF the task worker renders, and how requests wait for it.
+
+Tests that fetch a PDF run the real task worker (tests/bookings/conftest.py) in a thread, so
+their rows must be committed: they are marked `django_db(transaction=True)`.
+"""
+
 import io
-import threading
+import json
+import os
+import subprocess
+import sys
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic, sleep
+from typing import Any
 from unittest import mock
 
 import pytest
+from django.tasks import TaskResultStatus
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from bookings import invoices
+from bookings import invoices, tasks
+from bookings.models import Booking
 from bookings.services import BookingRequest, ItemRequest, booking_create
+from tests.bookings.conftest import running_task_worker
 from tests.factories import ItemFactory, SpaceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+# The request and the task worker (a thread) must both see the test's rows.
+with_worker = pytest.mark.django_db(transaction=True)
 
 
 def local(days: int, hour: int, minute: int = 0) -> datetime:
@@ -58,8 +75,21 @@ def pdf_text(response) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
 
+def wait_until_finished(
+    result: DBTaskResult[..., Any], timeout: float = 60
+) -> DBTaskResult[..., Any]:
+    """The task result once the worker has finished it (a bound only against a hang)."""
+    deadline = monotonic() + timeout
+    while monotonic() < deadline:
+        result.refresh_from_db()
+        if result.finished_at is not None:
+            return result
+        sleep(0.05)
+    pytest.fail(f"task {result.id} still {result.status} after {timeout} s")
+
+
 def test_invoice_figures_are_decimal_and_rounded_once(booking):
-    booking = invoices.Booking.objects.select_related("user", "space", "venue").get(pk=booking.pk)
+    booking = Booking.objects.select_related("user", "space", "venue").get(pk=booking.pk)
 
     invoice = invoices.invoice_for(booking)
 
@@ -75,7 +105,8 @@ def test_invoice_figures_are_decimal_and_rounded_once(booking):
     assert invoice.balance_due == Decimal("23498.18")
 
 
-def test_the_pdf_shows_the_parties_the_lines_and_the_totals(customer_client, booking):
+@with_worker
+def test_the_pdf_shows_the_parties_the_lines_and_the_totals(customer_client, booking, task_worker):
     response = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
 
     assert response.status_code == 200
@@ -111,7 +142,26 @@ def test_the_pdf_shows_the_parties_the_lines_and_the_totals(customer_client, boo
         assert expected in text, expected
 
 
-def test_the_gst_rate_is_a_setting(customer_client, booking, settings):
+@with_worker
+def test_the_task_worker_renders_the_pdf_and_the_request_serves_its_file(
+    customer_client, booking, task_worker, settings
+):
+    with mock.patch.object(tasks, "_render_pdf", wraps=tasks._render_pdf) as render:
+        response = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
+
+    assert response.status_code == 200
+    assert "PROFORMA INVOICE" in pdf_text(response)
+    assert render.call_count == 1
+    result = DBTaskResult.objects.get()
+    assert result.task_path == "bookings.tasks.invoice_render"
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.worker_ids == ["test"]  # the worker thread, not the request, rendered it
+    stored = list((settings.INVOICE_DIR / str(booking.pk)).glob("*.pdf"))
+    assert [path.name for path in stored] == [result.return_value]
+
+
+@with_worker
+def test_the_gst_rate_is_a_setting(customer_client, booking, settings, task_worker):
     settings.GST_RATE_PERCENT = Decimal("12")
 
     text = pdf_text(customer_client.get(f"/api/bookings/{booking.pk}/invoice"))
@@ -121,17 +171,25 @@ def test_the_gst_rate_is_a_setting(customer_client, booking, settings):
     assert "27,049.12" in text
 
 
-def test_a_repeat_request_serves_the_cached_file_without_rendering(customer_client, booking):
-    with mock.patch.object(invoices, "_render", wraps=invoices._render) as render:
+@with_worker
+def test_a_repeat_request_serves_the_stored_file_without_a_task_or_a_render(
+    customer_client, booking, task_worker
+):
+    with mock.patch.object(tasks, "_render_pdf", wraps=tasks._render_pdf) as render:
         first = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
+        first_text = pdf_text(first)
         second = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
 
     assert render.call_count == 1
+    assert DBTaskResult.objects.count() == 1  # the second request enqueued nothing
     assert first["ETag"] == second["ETag"]
-    assert pdf_text(first) == pdf_text(second)
+    assert first_text == pdf_text(second)
 
 
-def test_a_change_to_the_booking_makes_a_new_invoice(customer_client, booking, settings):
+@with_worker
+def test_a_change_to_the_booking_makes_a_new_invoice(
+    customer_client, booking, settings, task_worker
+):
     first = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
     first_text = pdf_text(first)
 
@@ -143,11 +201,13 @@ def test_a_change_to_the_booking_makes_a_new_invoice(customer_client, booking, s
     second_text = pdf_text(second)
     assert "23,498.18" in first_text
     assert "18,498.18" in second_text
+    assert DBTaskResult.objects.successful().count() == 2  # one render per version
     stored = list((settings.INVOICE_DIR / str(booking.pk)).glob("*.pdf"))
     assert len(stored) == 1  # the old version is removed
 
 
-def test_a_change_to_an_item_makes_a_new_invoice(customer_client, booking):
+@with_worker
+def test_a_change_to_an_item_makes_a_new_invoice(customer_client, booking, task_worker):
     first = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
     pdf_text(first)
     line = booking.items.get(item__name="Birthday cake")
@@ -160,7 +220,8 @@ def test_a_change_to_an_item_makes_a_new_invoice(customer_client, booking):
     assert "3,601.50" in pdf_text(second)
 
 
-def test_the_invoice_supports_ranges(customer_client, booking):
+@with_worker
+def test_the_invoice_supports_ranges(customer_client, booking, task_worker):
     response = customer_client.get(f"/api/bookings/{booking.pk}/invoice", HTTP_RANGE="bytes=0-99")
 
     assert response.status_code == 206
@@ -169,7 +230,8 @@ def test_the_invoice_supports_ranges(customer_client, booking):
     assert body.startswith(b"%PDF-")
 
 
-def test_a_browser_accept_header_still_gets_the_pdf(customer_client, booking):
+@with_worker
+def test_a_browser_accept_header_still_gets_the_pdf(customer_client, booking, task_worker):
     response = customer_client.get(
         f"/api/bookings/{booking.pk}/invoice", HTTP_ACCEPT="application/pdf"
     )
@@ -178,8 +240,9 @@ def test_a_browser_accept_header_still_gets_the_pdf(customer_client, booking):
     assert pdf_text(response)
 
 
+@with_worker
 @pytest.mark.parametrize(("who", "expected"), [("anonymous", 401), ("other", 403), ("staff", 200)])
-def test_only_the_owner_and_staff_get_the_invoice(booking, api_client, who, expected):
+def test_only_the_owner_and_staff_get_the_invoice(booking, api_client, who, expected, task_worker):
     from tests.conftest import bearer_client
 
     client = api_client if who == "anonymous" else bearer_client(UserFactory(staff=who == "staff"))
@@ -189,37 +252,80 @@ def test_only_the_owner_and_staff_get_the_invoice(booking, api_client, who, expe
     assert response.status_code == expected
     if response.streaming:
         assert pdf_text(response)
+    assert DBTaskResult.objects.exists() == (expected == 200)  # refused requests render nothing
 
 
 def test_an_unknown_booking_has_no_invoice(customer_client):
     assert customer_client.get("/api/bookings/999999/invoice").status_code == 404
 
 
-def test_a_slow_render_answers_503_with_retry_after_and_finishes_in_the_background(
+@with_worker
+def test_without_a_worker_the_request_answers_503_and_the_queued_render_serves_the_next(
     customer_client, booking, settings
 ):
-    settings.INVOICE_RENDER_TIMEOUT_SECONDS = 0.2
-    release = threading.Event()
-    real_render = invoices._render
+    settings.INVOICE_WAIT_SECONDS = 0.2
+    url = f"/api/bookings/{booking.pk}/invoice"
 
-    def slow_render(html, path):
-        release.wait(10)
-        real_render(html, path)
+    waiting = customer_client.get(url)
+    retried = customer_client.get(url)
 
-    with mock.patch.object(invoices, "_render", slow_render):
-        waiting = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
-        release.set()
-        invoices._render_pool().submit(lambda: None).result(timeout=30)  # let it finish
+    for response in (waiting, retried):
+        assert response.status_code == 503
+        assert response["Retry-After"] == str(settings.RETRY_AFTER_SECONDS)
+        assert response.json()["code"] == "invoice_not_ready"
+    queued = DBTaskResult.objects.get()  # the retry did not queue a second render
+    assert queued.status == TaskResultStatus.READY
+    assert queued.args_kwargs["kwargs"]["booking_id"] == booking.pk
 
-    assert waiting.status_code == 503
-    assert waiting["Retry-After"] == str(settings.RETRY_AFTER_SECONDS)
-    assert waiting.json()["code"] == "invoice_not_ready"
-    ready = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
+    with running_task_worker():
+        finished = wait_until_finished(queued)
+    ready = customer_client.get(url)  # with the worker stopped again
+
+    assert finished.status == TaskResultStatus.SUCCESSFUL
     assert ready.status_code == 200
     assert pdf_text(ready)
+    assert DBTaskResult.objects.count() == 1
 
 
-def test_staff_open_the_invoice_from_the_admin(booking):
+def test_the_render_task_is_idempotent(booking, settings):
+    document = invoices.invoice_document(booking)
+
+    with mock.patch.object(tasks, "_render_pdf", wraps=tasks._render_pdf) as render:
+        first = tasks.invoice_render.call(booking_id=booking.pk, version=document.version)
+        second = tasks.invoice_render.call(booking_id=booking.pk, version=document.version)
+
+    assert first == second == document.path.name
+    assert render.call_count == 1
+    stored = list((settings.INVOICE_DIR / str(booking.pk)).iterdir())
+    assert [path.name for path in stored if not path.name.startswith(".")] == [first]
+    assert not [path for path in stored if path.suffix == ".part"]
+
+
+def test_a_render_task_for_a_superseded_version_renders_the_current_one(booking):
+    stale = invoices.invoice_document(booking)
+    booking.paid_amount = Decimal("10000.00")
+    booking.save()
+
+    written = tasks.invoice_render.call(booking_id=booking.pk, version=stale.version)
+
+    current = invoices.invoice_document(booking)
+    assert current.version != stale.version
+    assert written == current.path.name
+    assert current.path.exists()
+    assert not stale.path.exists()
+
+
+def test_a_render_task_for_a_deleted_booking_does_nothing(booking, settings):
+    booking_id = booking.pk
+    booking.items.all().delete()
+    booking.delete()
+
+    assert tasks.invoice_render.call(booking_id=booking_id, version="0" * 24) is None
+    assert not (settings.INVOICE_DIR / str(booking_id)).exists()
+
+
+@with_worker
+def test_staff_open_the_invoice_from_the_admin(booking, task_worker):
     staff = UserFactory(is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(staff)
@@ -231,6 +337,57 @@ def test_staff_open_the_invoice_from_the_admin(booking):
     assert invoice.status_code == 200
     assert invoice["Content-Type"] == "application/pdf"
     assert "PROFORMA INVOICE" in pdf_text(invoice)
+
+
+def test_the_admin_answers_a_plain_503_with_retry_after_while_the_pdf_is_not_ready(
+    booking, settings
+):
+    settings.INVOICE_WAIT_SECONDS = 0
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(f"/admin/bookings/booking/{booking.pk}/invoice/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(settings.RETRY_AFTER_SECONDS)
+    assert response["Content-Type"].startswith("text/plain")
+    assert b"still being prepared" in response.content
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+
+
+def test_the_web_app_never_imports_weasyprint():
+    """Every URLconf and view (what lebrq.asgi preloads in gunicorn's master) and the task
+    module import without WeasyPrint: only a render, in the task worker, loads it."""
+    script = """
+import json, sys
+import django
+django.setup()
+from django.urls import URLResolver, get_resolver
+
+def views(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from views(pattern.url_patterns)
+        else:
+            yield pattern.callback
+
+imported = {f"{view.__module__}.{view.__qualname__}" for view in views(get_resolver().url_patterns)}
+import lebrq.asgi, lebrq.wsgi, bookings.tasks
+print(json.dumps({
+    "views": sorted(imported),
+    "weasyprint": sorted(name for name in sys.modules if name.split(".")[0] == "weasyprint"),
+}))
+"""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lebrq.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert "bookings.api.views.BookingViewSet" in loaded["views"]  # the invoice action's view
+    assert any(view.endswith("BookingAdmin.invoice_view") for view in loaded["views"])
+    assert loaded["weasyprint"] == []
 
 
 def test_inr_groups_digits_the_indian_way():

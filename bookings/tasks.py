@@ -1,0 +1,83 @@
+"""Background tasks (django.tasks), run by the task worker: `manage.py db_worker`.
+
+Only this module's task code imports WeasyPrint, and only when a task runs: the web
+workers import this module to enqueue tasks and must stay free of it (~30 MB to import,
+~80 MB retained after renders; tests/bookings/test_invoices.py checks).
+"""
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.tasks import task
+
+from bookings import selectors
+from bookings.models import Booking
+
+
+@task()
+def invoice_render(booking_id: int, version: str) -> str | None:
+    """Write the booking's current invoice PDF if it is missing; its file name, or None if the
+    booking is gone.
+
+    Idempotent: a rerun, or a duplicate enqueued by two racing requests, finds the file and
+    renders nothing. `version` is the version the request wanted (it identifies the task for
+    enqueue_render_unless_pending); if the booking has changed since, the current version is
+    what the next request asks for, so that is what is rendered.
+    """
+    # Imported here, not at the top: bookings.invoices enqueues this task.
+    from bookings.invoices import invoice_document
+
+    try:
+        booking = selectors.booking_get(booking_id)
+    except Booking.DoesNotExist:
+        return None
+    document = invoice_document(booking)
+    write_invoice_pdf(document.html, document.path)
+    return document.path.name
+
+
+def write_invoice_pdf(html: str, path: Path) -> bool:
+    """Render `html` to `path` unless it exists, then remove the booking's older versions.
+
+    Returns whether it rendered. Under a lock shared by every worker process and thread, so
+    one version is rendered once however many tasks ask for it; written under a temporary
+    name and renamed, so readers see no file or the whole file, never half of one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(path.parent / ".lock"):
+        if path.exists():
+            return False
+        partial = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.part")
+        try:
+            _render_pdf(html, partial)
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+        for old in path.parent.glob("*.pdf"):
+            if old != path:
+                # A download of the old version that is under way keeps its open file.
+                old.unlink(missing_ok=True)
+        return True
+
+
+def _render_pdf(html: str, target: Path) -> None:
+    # The only import of WeasyPrint in the project, done in the task worker on its first render.
+    import weasyprint
+
+    weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(target)
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """A lock shared by every process on this machine (flock), held for the block."""
+    with lock_path.open("a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
