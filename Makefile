@@ -53,13 +53,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | system-deps
 venv: $(VENV)/.installed ## create .venv with every dependency
 
 .PHONY: run
-run: venv ## migrate a local SQLite database, load demo data, serve on 127.0.0.1:8000
+run: venv ## migrate a local SQLite database, load demo data, serve on 127.0.0.1:8000 with the task worker
 	@mkdir -p var
 	DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:8000} \
-		$(BIN)/gunicorn -c deploy/gunicorn.conf.py lebrq.asgi:application
+	@# The task worker (invoice PDFs) runs beside gunicorn with the same settings, as
+	@# deploy/lebrq-worker.service does in production. Ctrl-C stops both; so does either exiting.
+	export DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)}; \
+	trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
+	$(BIN)/python manage.py db_worker --interval 0.2 --no-reload & \
+	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:8000} $(BIN)/gunicorn -c deploy/gunicorn.conf.py lebrq.asgi:application & \
+	wait -n
 
 .PHONY: mariadb
 mariadb: ## start the local MariaDB if it is not answering

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Deploy the code in this checkout on the server: dependencies, migrations, static files,
 # Django's deployment checks, the admin account, the nginx site, then a graceful switch to
-# the new code. Run it from the checkout after updating it (git pull, or a new release dir),
-# as the app user (sudo is used for systemctl and nginx), or as root.
+# the new code (the task worker, then the API). Run it from the checkout after updating it
+# (git pull, or a new release dir), as the app user (sudo is used for systemctl and nginx),
+# or as root.
 #
 #   deploy/deploy.sh
 #
@@ -10,6 +11,7 @@
 #   ENV_FILE           settings for the app, the file lebrq.service reads [/etc/lebrq/lebrq.env]
 #   PYTHON             interpreter for a new virtualenv [python3.13]
 #   SERVICE            systemd unit [lebrq.service]
+#   WORKER_SERVICE     systemd unit of the task worker [lebrq-worker.service]
 #   NGINX_SERVER_NAME  when set, render the nginx site for this name and reload nginx, with
 #   TLS_CERTIFICATE    [/etc/letsencrypt/live/$NGINX_SERVER_NAME/fullchain.pem] and
 #   TLS_CERTIFICATE_KEY [/etc/letsencrypt/live/$NGINX_SERVER_NAME/privkey.pem]
@@ -20,6 +22,7 @@ APP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ENV_FILE=${ENV_FILE:-/etc/lebrq/lebrq.env}
 PYTHON=${PYTHON:-python3.13}
 SERVICE=${SERVICE:-lebrq.service}
+WORKER_SERVICE=${WORKER_SERVICE:-lebrq-worker.service}
 READY_URL=${READY_URL:-http://127.0.0.1:8000/api/health/ready}
 VENV=$APP_DIR/.venv
 
@@ -48,6 +51,15 @@ while IFS= read -r line || [[ -n $line ]]; do
 done <"$ENV_FILE"
 
 manage() { "$VENV/bin/python" manage.py "$@"; }
+
+# Invoices are rendered by the task worker: without its unit they would only ever answer 503.
+# Checked before anything changes.
+if ! systemctl cat "$WORKER_SERVICE" >/dev/null 2>&1; then
+    echo "systemd does not know $WORKER_SERVICE: install deploy/lebrq-worker.service" >&2
+    echo "(cp deploy/lebrq-worker.service /etc/systemd/system/ && systemctl daemon-reload" >&2
+    echo " && systemctl enable lebrq-worker.service), then run this again." >&2
+    exit 1
+fi
 
 step "Python dependencies"
 if [[ ! -x $VENV/bin/python ]]; then
@@ -85,6 +97,11 @@ if [[ -n ${NGINX_SERVER_NAME:-} ]]; then
     "${SUDO[@]}" systemctl reload nginx
 fi
 
+# The worker first: the new API may enqueue tasks only the new code knows. TERM lets it finish
+# the task it is running; tasks queued meanwhile wait in the database for the new worker.
+step "Restart of $WORKER_SERVICE"
+"${SUDO[@]}" systemctl restart "$WORKER_SERVICE"
+
 # With preload (the default) the master holds the loaded code and HUP would fork new workers
 # from the OLD code, so new code needs a restart. The restart is graceful: TERM lets the
 # workers finish their requests, and lebrq.socket keeps the listening socket open so new
@@ -105,6 +122,10 @@ step "Waiting for $READY_URL"
 for _ in $(seq 60); do
     if curl --silent --fail --max-time 5 --output /dev/null "$READY_URL"; then
         echo "Ready."
+        if ! systemctl is-active --quiet "$WORKER_SERVICE"; then
+            echo "$WORKER_SERVICE is not running: journalctl -u $WORKER_SERVICE -n 100" >&2
+            exit 1
+        fi
         exit 0
     fi
     sleep 1

@@ -1,4 +1,5 @@
-"""The production stack on loopback: MariaDB, gunicorn + uvicorn workers, nginx with TLS.
+"""The production stack on loopback: MariaDB, gunicorn + uvicorn workers, the task worker
+(`manage.py db_worker`, which renders invoice PDFs), nginx with TLS.
 
 Shared by the end-to-end tests (tests/e2e) and the memory benchmark (tests/bench). Every
 process started here is stopped by pid; ports are in 19000-19999.
@@ -11,6 +12,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -124,7 +126,7 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
-def stop(process: subprocess.Popen, timeout: float = 40) -> None:
+def stop(process: subprocess.Popen[bytes], timeout: float = 40) -> None:
     """TERM (graceful for gunicorn, fast for nginx), then KILL if it hangs."""
     if process.poll() is None:
         process.terminate()
@@ -135,19 +137,88 @@ def stop(process: subprocess.Popen, timeout: float = 40) -> None:
             process.wait()
 
 
+# The task worker's command, as deploy/lebrq-worker.service runs it (without the recycling).
+TASK_WORKER_COMMAND = ["manage.py", "db_worker", "--interval", "0.2", "--no-reload"]
+# Like the unit's RestartSec.
+TASK_WORKER_RESTART_SECONDS = 2
+
+
+@dataclass
+class TaskWorker:
+    """`manage.py db_worker`: runs the django.tasks queued in the database (invoice PDFs).
+
+    Started again whenever it exits, as systemd does (Restart=always): the worker exits when
+    the database goes away, and the stress run restarts MariaDB. `restarts` counts that.
+    """
+
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    restarts: int = field(default=0, init=False)
+    _stopping: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _supervisor: threading.Thread | None = field(default=None, init=False, repr=False)
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._spawn()
+        self._supervisor = threading.Thread(target=self._restart_when_it_exits, daemon=True)
+        self._supervisor.start()
+
+    def _spawn(self) -> None:
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(
+                [BIN / "python", *TASK_WORKER_COMMAND],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def _restart_when_it_exits(self) -> None:
+        while not self._stopping.wait(TASK_WORKER_RESTART_SECONDS):
+            if self.process is not None and self.process.poll() is not None:
+                self.restarts += 1
+                self._spawn()
+
+    def stop(self) -> None:
+        """TERM: the worker finishes the task it is running, then exits."""
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join()
+            self._supervisor = None
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
+
+
 @dataclass
 class Gunicorn:
-    """deploy/gunicorn.conf.py serving lebrq.asgi:application on 127.0.0.1:`port`."""
+    """deploy/gunicorn.conf.py serving lebrq.asgi:application on 127.0.0.1:`port`, with the
+    task worker beside it (lebrq-worker.service in production) unless `task_worker` is off:
+    without one, invoice requests answer 503. The worker logs to db_worker.log next to `log`,
+    runs outside `command_prefix` (its own unit, not the API's memory cgroup), and keeps
+    running, with the stack's settings, while `running_with` restarts gunicorn."""
 
     env: dict[str, str]
     port: int
     log: Path
     config: Path = ROOT / "deploy" / "gunicorn.conf.py"
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
     # Put in front of the command line, e.g. to start the server inside a memory cgroup.
     command_prefix: list[str] = field(default_factory=list)
+    task_worker: bool = True
+    worker: TaskWorker | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if self.task_worker:
+            self.worker = TaskWorker(self.env, self.log.with_name("db_worker.log"))
 
     def start(self, **overrides: str) -> None:
+        if self.worker is not None and self.worker.process is None:
+            self.worker.start()
+        self._start_server(**overrides)
+
+    def _start_server(self, **overrides: str) -> None:
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", **overrides}
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
@@ -179,20 +250,26 @@ class Gunicorn:
         raise TimeoutError(f"gunicorn did not answer /api/health: see {self.log}")
 
     def stop(self) -> None:
+        self._stop_server()
+        if self.worker is not None:
+            self.worker.stop()
+
+    def _stop_server(self) -> None:
         if self.process is not None:
             stop(self.process)
             self.process = None
 
     @contextmanager
     def running_with(self, **overrides: str) -> Iterator[None]:
-        """Restart with different settings for the duration of the block, then restore."""
-        self.stop()
-        self.start(**overrides)
+        """Restart gunicorn with different settings for the duration of the block, then
+        restore (the task worker runs on, unchanged)."""
+        self._stop_server()
+        self._start_server(**overrides)
         try:
             yield
         finally:
-            self.stop()
-            self.start()
+            self._stop_server()
+            self._start_server()
 
     def processes(self) -> list[psutil.Process]:
         assert self.process is not None
@@ -211,7 +288,7 @@ class Nginx:
     upstream_port: int
     http_port: int
     https_port: int
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         prefix = self.workdir / "nginx"

@@ -2,7 +2,9 @@
 
 1. MariaDB database lebrq_stress_bench (dropped and recreated), demo data plus 20 spaces and
    200 customers; gunicorn with 2 uvicorn workers inside a memory cgroup of 512 MB, behind
-   nginx with TLS as in production (the clients talk to nginx).
+   nginx with TLS as in production (the clients talk to nginx). The task worker that renders
+   invoice PDFs (`manage.py db_worker`) runs beside it, outside the cap, as
+   lebrq-worker.service is a unit of its own; its peak RSS and restarts are reported.
 2. The upload attack corpus (tests/stress/corpus.py): each answer must be a 4xx, and no file
    or row may be left.
 3. schemathesis against /api/schema/ as staff: at least 1,000 generated cases, no 5xx.
@@ -19,6 +21,7 @@ upload accepted or leaving files, no recovery).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -34,12 +37,14 @@ from urllib.parse import urlsplit
 
 import httpx
 import MySQLdb
+import psutil
 
 from tests.e2e.stack import (
     BIN,
     ROOT,
     Gunicorn,
     Nginx,
+    TaskWorker,
     app_environment,
     prepare_database,
     self_signed_certificate,
@@ -197,6 +202,33 @@ class PeakMemory:
 
     def report(self) -> dict[str, int]:
         return {f"peak_{key}_mb": round(value / MiB) for key, value in self.peaks.items()}
+
+
+class TaskWorkerPeakRss:
+    """Samples the task worker's RSS every 0.25 s while the block runs (whichever process it
+    is: the stack starts it again if it exits)."""
+
+    def __init__(self, worker: TaskWorker) -> None:
+        self.worker = worker
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.25):
+            process = self.worker.process
+            if process is None:
+                continue
+            with contextlib.suppress(psutil.NoSuchProcess):  # exited between two looks
+                self.peak = max(self.peak, psutil.Process(process.pid).memory_info().rss)
+
+    def __enter__(self) -> "TaskWorkerPeakRss":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run_locust(base: str, workdir: Path, fixtures: Path, users: int, seconds: int) -> dict:
@@ -417,10 +449,15 @@ def main() -> int:
             base, data["staff_token"], args.examples, certificate
         )
         print(f"locust: {args.users} users for {args.seconds} s...", flush=True)
-        with PeakMemory(cgroup) as memory:
+        assert gunicorn.worker is not None
+        with PeakMemory(cgroup) as memory, TaskWorkerPeakRss(gunicorn.worker) as worker_rss:
             load = run_locust(base, workdir, fixtures, args.users, args.seconds)
         created = load.pop("created")
-        report["load"] = {**load, "server_memory": memory.report()}
+        report["load"] = {
+            **load,
+            "server_memory": memory.report(),
+            "task_worker_peak_rss_mb": round(worker_rss.peak / MiB),
+        }
         report["bookings"] = check_bookings(database_url, created)
         print(f"MariaDB restart during a {args.restart_seconds} s run...", flush=True)
         report["database_restart"] = run_database_restart(
@@ -428,6 +465,10 @@ def main() -> int:
         )
     finally:
         nginx.stop()
+        # Restarted like systemd would: it exits while MariaDB is down.
+        report["task_worker_restarts"] = (
+            gunicorn.worker.restarts if gunicorn.worker is not None else None
+        )
         gunicorn.stop()
         log = (workdir / "gunicorn.log").read_text()
         report["oom_kills"] = cgroup.oom_kills()
@@ -439,6 +480,8 @@ def main() -> int:
         cgroup.remove()
         OUTPUT.mkdir(parents=True, exist_ok=True)
         shutil.copy(workdir / "gunicorn.log", OUTPUT / "gunicorn.log")
+        if (workdir / "db_worker.log").exists():
+            shutil.copy(workdir / "db_worker.log", OUTPUT / "db_worker.log")
         (OUTPUT / "report.json").write_text(json.dumps(report, indent=2))
         shutil.rmtree(workdir, ignore_errors=True)
 
