@@ -3,7 +3,7 @@ SHELL := /bin/bash
 
 VENV := .venv
 BIN := $(VENV)/bin
-# Django 6.1 needs Python 3.12+; 3.14.0-3.14.4 had GC memory regressions (DESIGN.md), so
+# Django 6.1 needs Python 3.12+; 3.14.0-3.14.4 had GC memory regressions (docs/DESIGN.md), so
 # take the newest 3.13 or 3.12 found on PATH or under pyenv.
 PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $(HOME)/.pyenv/versions/3.13*/bin/python3 $(HOME)/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23] 2>/dev/null | sort -rV); do \
 	"$$p" -c 'import sys; sys.exit(not (3, 12) <= sys.version_info[:2] < (3, 14))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)

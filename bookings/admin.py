@@ -1,12 +1,16 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from accounts.auth import staff_user
 from bookings import invoices, selectors, services
 from bookings.models import (
     AdminSetting,
@@ -24,7 +28,7 @@ from lebrq.api.exceptions import service_unavailable
 from lebrq.errors import DomainError
 
 
-class SpaceInline(admin.TabularInline):
+class SpaceInline(admin.TabularInline[Space, Venue]):
     model = Space
     fields = ("name", "capacity", "price_per_hour", "advance_payment_percentage", "active")
     extra = 0
@@ -32,14 +36,14 @@ class SpaceInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(admin.ModelAdmin[Venue]):
     list_display = ("name", "city", "timezone", "created_at")
     search_fields = ("name", "city")
     inlines = [SpaceInline]
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(admin.ModelAdmin[Space]):
     list_display = (
         "name",
         "venue",
@@ -55,7 +59,7 @@ class SpaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(admin.ModelAdmin[Item]):
     list_display = (
         "name",
         "category",
@@ -73,7 +77,7 @@ class ItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ("vendor", "space")
 
 
-class BookingItemInline(admin.TabularInline):
+class BookingItemInline(admin.TabularInline[BookingItem, Booking]):
     """Lines are priced when booked, so only their fulfilment is edited here."""
 
     model = BookingItem
@@ -92,24 +96,24 @@ class BookingItemInline(admin.TabularInline):
     autocomplete_fields = ("vendor",)
     extra = 0
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BookingItem]:
         return super().get_queryset(request).select_related("item", "vendor")
 
 
-class BookingEventInline(admin.TabularInline):
+class BookingEventInline(admin.TabularInline[BookingEvent, Booking]):
     model = BookingEvent
     fields = ("created_at", "actor", "from_status", "to_status", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BookingEvent]:
         return super().get_queryset(request).select_related("actor")
 
 
@@ -117,10 +121,12 @@ class ItemsPaymentSettledFilter(admin.SimpleListFilter):
     title = "vendor payments"
     parameter_name = "items_settled"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
         return [("no", "Some unsettled"), ("yes", "All settled")]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         unsettled = BookingItem.objects.filter(booking=OuterRef("pk"), payment_settled=False)
         if self.value() == "no":
             return queryset.filter(Exists(unsettled))
@@ -130,19 +136,24 @@ class ItemsPaymentSettledFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _transition_action(action: str, description: str):
+def _transition_action(
+    action: str, description: str
+) -> Callable[["BookingAdmin", HttpRequest, QuerySet[Booking]], None]:
     """An admin action that moves each selected booking through the same service (and the
     same transition rules) as the API."""
 
     @admin.action(description=description, permissions=["change"])
-    def run(model_admin: "BookingAdmin", request: HttpRequest, queryset) -> None:
+    def run(model_admin: "BookingAdmin", request: HttpRequest, queryset: QuerySet[Booking]) -> None:
         if selection_too_large(model_admin, request, queryset):
             return
-        done, shown_done, refused = 0, [], []
+        actor = staff_user(request)
+        done = 0
+        shown_done: list[str] = []
+        refused: list[str] = []
         selected = queryset.select_related(None).only("pk", "booking_reference")
         for booking in selected.iterator(chunk_size=500):
             try:
-                services.booking_transition(booking=booking, action=action, actor=request.user)
+                services.booking_transition(booking=booking, action=action, actor=actor)
             except DomainError as exc:
                 refused.append(f"{booking.booking_reference}: {exc.message}")
             else:
@@ -237,24 +248,24 @@ class BookingAdmin(LargeTableAdmin[Booking]):
     )
     # What moves the slot or the price goes through the booking services, never a form.
     readonly_fields = tuple(
-        field
+        str(field)
         for _, options in fieldsets
         for field in options["fields"]
         if field not in _BOOKING_FIELDS_STAFF_EDIT
     )
     inlines = [BookingItemInline, BookingEventInline]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.display(description="Invoice")
     def invoice_link(self, booking: Booking) -> str:
-        if booking.pk is None:
+        if booking._state.adding:  # the add form, where there is no booking yet
             return "-"
         url = reverse("admin:bookings_booking_invoice", args=[booking.pk])
         return format_html('<a href="{}" class="invoice-link">PDF</a>', url)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         invoice = path(
             "<row_id:booking_id>/invoice/",
             self.admin_site.admin_view(self.invoice_view),
@@ -267,7 +278,7 @@ class BookingAdmin(LargeTableAdmin[Booking]):
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            booking = selectors.booking_list_with_items().select_related("user").get(pk=booking_id)
+            booking = selectors.booking_get(booking_id)
         except Booking.DoesNotExist:
             raise Http404("No such booking.") from None
         try:
@@ -308,16 +319,16 @@ class BookingItemAdmin(LargeTableAdmin[BookingItem]):
     )
     actions = ["settle_payments"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description="Mark vendor payment settled", permissions=["change"])
-    def settle_payments(self, request: HttpRequest, queryset) -> None:
+    def settle_payments(self, request: HttpRequest, queryset: QuerySet[BookingItem]) -> None:
         settled = services.booking_items_settle(lines=queryset)
         self.message_user(request, f"Marked {settled} line(s) settled.", messages.SUCCESS)
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(admin.TabularInline[ProgramParticipant, Program]):
     model = ProgramParticipant
     fields = ("name", "mobile", "user", "subscription_type", "amount_paid", "is_active")
     autocomplete_fields = ("user",)
@@ -325,7 +336,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(admin.ModelAdmin[Program]):
     list_display = ("title", "program_type", "schedule", "price", "status", "created_at")
     list_filter = ("status", "program_type")
     search_fields = ("title",)
@@ -333,7 +344,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramParticipant)
-class ProgramParticipantAdmin(admin.ModelAdmin):
+class ProgramParticipantAdmin(admin.ModelAdmin[ProgramParticipant]):
     list_display = (
         "name",
         "mobile",
@@ -353,7 +364,7 @@ class ProgramParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookingEvent)
-class BookingEventAdmin(admin.ModelAdmin):
+class BookingEventAdmin(admin.ModelAdmin[BookingEvent]):
     """The audit trail: read-only, written by the booking services."""
 
     list_display = ("created_at", "booking", "actor", "from_status", "to_status", "note")
@@ -362,13 +373,13 @@ class BookingEventAdmin(admin.ModelAdmin):
     search_fields = ("=booking__booking_reference", "actor__username")
     show_full_result_count = False
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: BookingEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: BookingEvent | None = None) -> bool:
         return False
 
 

@@ -43,7 +43,7 @@ worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 
 def pre_fork(server, worker):
     # Without freeze, the first collection in each worker touches every preloaded object's
-    # header and un-shares its page: --preload alone raised total PSS (DESIGN.md).
+    # header and un-shares its page: --preload alone raised total PSS (docs/DESIGN.md, Memory).
     if preload_app:
         gc.freeze()
 

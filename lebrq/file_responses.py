@@ -1,7 +1,7 @@
 """A ranged, conditional file response that streams with bounded memory under ASGI and WSGI.
 
 Hand-written because Django has no Range support, django-ranged-response reads whole files,
-and FileResponse under ASGI buffers its sync iterator whole (docs/DESIGN.md, "Files").
+and FileResponse under ASGI buffers its sync iterator whole (docs/DESIGN.md, Files).
 Shared infrastructure: uploads serve their files with it, bookings their invoices.
 """
 

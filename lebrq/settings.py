@@ -90,7 +90,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # Under ASGI every request runs in a fresh thread, so persistent connections are never reused
-# and pile up until MariaDB answers "1040 Too many connections" (DESIGN.md). Not a knob.
+# and pile up until MariaDB answers "1040 Too many connections" (docs/DESIGN.md, Memory).
+# Not a knob.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
