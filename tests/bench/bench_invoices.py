@@ -1,14 +1,19 @@
-"""Invoice PDFs: first-render and cached-serve latency, and the worker's RSS (issue 6).
+"""Invoice PDFs: first-render and cached-serve latency, and RSS of the web worker and of the
+task worker that renders them (issue 6).
 
-Starts gunicorn with one uvicorn worker (SQLite and INVOICE_DIR in a temp dir), makes 100
-bookings with items, then requests invoices:
+Starts gunicorn with one uvicorn worker and the task worker (`manage.py db_worker`, as
+deploy/lebrq-worker.service runs it), both on SQLite with INVOICE_DIR in a temp dir, makes
+100 bookings with items, then requests invoices:
 
-  a) 50 bookings one after another (each renders once),
-  b) the same 50 again (served from the cached file),
-  c) 50 other bookings, 10 requests at a time (renders queue for the worker's render pool),
+  a) 50 bookings one after another (each queues a render, which the task worker does while
+     the request waits for the file),
+  b) the same 50 again (served from the stored file, nothing queued),
+  c) 50 other bookings, 10 requests at a time (their renders queue for the one task worker),
 
-reporting latency percentiles and the worker's peak RSS over its idle RSS (sampled every
-20 ms). `make bench-invoices` runs it.
+reporting latency percentiles and, for each process, its peak RSS over its idle RSS (sampled
+every 20 ms), then what each retains after the 100 invoices. Before the task worker, the web
+worker rendered in a thread of its own and retained +80.8 MB (docs/BENCHMARKS.md): the task
+worker's row is that cost, moved. `make bench-invoices` runs it.
 
     .venv/bin/python -m tests.bench.bench_invoices [--port 18600] [--count 50]
 """
@@ -21,10 +26,16 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psutil
+
 from tests.bench.server import MB, PeakRss, django_env, gunicorn, idle_rss, manage, only_worker
+from tests.e2e.stack import TaskWorker
+
+Row = tuple[str, dict[str, float], float, float]
 
 MAKE_BOOKINGS = """
 import json
@@ -78,7 +89,7 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     }
 
 
-def run(port: int, count: int, workdir: Path) -> list[tuple[str, dict[str, float], float]]:
+def run(port: int, count: int, workdir: Path) -> tuple[list[Row], dict[str, float]]:
     env = {
         **django_env(),
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
@@ -91,41 +102,67 @@ def run(port: int, count: int, workdir: Path) -> list[tuple[str, dict[str, float
     )
     token, ids = made["token"], made["ids"]
     base = f"http://127.0.0.1:{port}/api/bookings"
-    rows = []
-    with gunicorn(port, env, workers=1, log=workdir / "gunicorn.log") as master:
-        worker = only_worker(master)
-        # Warm up the request path (imports, thread pools), not WeasyPrint: its first render
-        # is part of what the benchmark reports.
-        request = urllib.request.Request(  # noqa: S310 - loopback
-            f"{base}?page_size=1", headers={"Authorization": f"Bearer {token}"}
-        )
-        urllib.request.urlopen(request, timeout=10).read()  # noqa: S310
-        idle = idle_rss(worker)
-        print(f"worker {worker.pid}: idle RSS {idle / MB:.1f} MB")
-
-        def scenario(name: str, action) -> None:
-            with PeakRss(worker) as rss:
-                seconds = action()
-            rows.append((name, percentiles(seconds), (rss.peak - idle) / MB))
-            print(name, rows[-1][1], f"peak RSS +{rows[-1][2]:.1f} MB", flush=True)
-
-        first, others = ids[:count], ids[count:]
-        scenario(
-            f"first render, {count} invoices one at a time",
-            lambda: [fetch(f"{base}/{pk}/invoice", token) for pk in first],
-        )
-        scenario(
-            f"cached serve, same {count} invoices",
-            lambda: [fetch(f"{base}/{pk}/invoice", token) for pk in first],
-        )
-        with ThreadPoolExecutor(max_workers=10) as clients:
-            scenario(
-                f"first render, {count} other invoices, 10 at a time",
-                lambda: list(clients.map(lambda pk: fetch(f"{base}/{pk}/invoice", token), others)),
+    rows: list[Row] = []
+    task_worker = TaskWorker(env, workdir / "db_worker.log")
+    task_worker.start()
+    try:
+        with gunicorn(port, env, workers=1, log=workdir / "gunicorn.log") as master:
+            web = only_worker(master)
+            assert task_worker.process is not None
+            renderer = psutil.Process(task_worker.process.pid)
+            # Warm up the request path (imports, thread pools), not WeasyPrint: the task
+            # worker's first render, which imports it, is part of what is reported.
+            request = urllib.request.Request(  # noqa: S310 - loopback
+                f"{base}?page_size=1", headers={"Authorization": f"Bearer {token}"}
             )
-        after = idle_rss(worker)
-        rows.append(("worker RSS after all renders (retained)", {}, (after - idle) / MB))
-    return rows
+            urllib.request.urlopen(request, timeout=10).read()  # noqa: S310
+            idle = {"web": idle_rss(web), "task": idle_rss(renderer)}
+            print(
+                f"idle RSS: web worker {web.pid} {idle['web'] / MB:.1f} MB, "
+                f"task worker {renderer.pid} {idle['task'] / MB:.1f} MB"
+            )
+
+            def scenario(name: str, action: Callable[[], list[float]]) -> None:
+                with PeakRss(web) as web_rss, PeakRss(renderer) as task_rss:
+                    seconds = action()
+                rows.append(
+                    (
+                        name,
+                        percentiles(seconds),
+                        (web_rss.peak - idle["web"]) / MB,
+                        (task_rss.peak - idle["task"]) / MB,
+                    )
+                )
+                _, stats, web_delta, task_delta = rows[-1]
+                print(name, stats, f"peak RSS web {web_delta:+.1f} MB, task {task_delta:+.1f} MB")
+
+            first, others = ids[:count], ids[count:]
+            scenario(
+                f"first render through the queue, {count} invoices one at a time",
+                lambda: [fetch(f"{base}/{pk}/invoice", token) for pk in first],
+            )
+            scenario(
+                f"stored file, same {count} invoices",
+                lambda: [fetch(f"{base}/{pk}/invoice", token) for pk in first],
+            )
+            with ThreadPoolExecutor(max_workers=10) as clients:
+                scenario(
+                    f"first render through the queue, {count} other invoices, 10 at a time",
+                    lambda: list(
+                        clients.map(lambda pk: fetch(f"{base}/{pk}/invoice", token), others)
+                    ),
+                )
+            rows.append(
+                (
+                    f"RSS after all {2 * count} invoices (retained)",
+                    {},
+                    (idle_rss(web) - idle["web"]) / MB,
+                    (idle_rss(renderer) - idle["task"]) / MB,
+                )
+            )
+    finally:
+        task_worker.stop()
+    return rows, {name: rss / MB for name, rss in idle.items()}
 
 
 def main() -> int:
@@ -135,15 +172,18 @@ def main() -> int:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="lebrq-bench-invoices-"))
     try:
-        rows = run(args.port, args.count, workdir)
+        rows, idle = run(args.port, args.count, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print()
-    print("| scenario | p50 ms | p95 ms | max ms | worker RSS over idle |")
-    print("|---|---|---|---|---|")
-    for name, stats, delta in rows:
+    # RSS columns: over each process's idle RSS.
+    print(f"Idle RSS: web worker {idle['web']:.1f} MB, task worker {idle['task']:.1f} MB")
+    print()
+    print("| scenario | p50 ms | p95 ms | max ms | web worker RSS | task worker RSS |")
+    print("|---|---|---|---|---|---|")
+    for name, stats, web_delta, task_delta in rows:
         cells = [f"{stats[k]:.0f}" if stats else "-" for k in ("p50", "p95", "max")]
-        print(f"| {name} | {' | '.join(cells)} | {delta:+.1f} MB |")
+        print(f"| {name} | {' | '.join(cells)} | {web_delta:+.1f} MB | {task_delta:+.1f} MB |")
     return 0
 
 
