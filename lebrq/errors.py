@@ -18,6 +18,7 @@ class ErrorKind(StrEnum):
     CONFLICT = "conflict"  # the current state does not allow it
     TOO_LARGE = "too_large"  # a file or request over a size limit
     UNSUPPORTED_TYPE = "unsupported_type"  # a file of a type we refuse
+    RATE_LIMITED = "rate_limited"  # too many of these lately: retry after a while
     UNAVAILABLE = "unavailable"  # not now: retry later
 
 
@@ -83,6 +84,14 @@ class UnsupportedType(DomainError):
     kind = ErrorKind.UNSUPPORTED_TYPE
     default_message = "This type is not accepted."
     default_code = "unsupported_type"
+
+
+class RateLimited(DomainError):
+    """Too many of these requests for one subject lately; retry_after says when to try again."""
+
+    kind = ErrorKind.RATE_LIMITED
+    default_message = "Too many requests; please retry later."
+    default_code = "rate_limited"
 
 
 class Unavailable(DomainError):

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     # django.tasks on our own database: invoice PDFs are rendered by `manage.py db_worker`.
     "django_tasks_db",
     "lebrq",
+    "notify",
     "accounts",
     "bookings",
     "uploads",
@@ -189,6 +190,27 @@ INVOICE_X_ACCEL_PREFIX = env.str("INVOICE_X_ACCEL_PREFIX", default="/protected-i
 # `manage.py db_worker` (deploy/lebrq-worker.service). Not a knob: the web workers must never
 # run tasks themselves (ImmediateBackend), or WeasyPrint would be back in them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- One-time passwords and SMS ---------------------------------------------------------------
+# A code lives this long, survives this many wrong guesses, and once verified may be used
+# (by one registration or password reset) for this long; a number gets at most this many
+# codes an hour.
+OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)
+OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
+OTP_VERIFIED_VALID_MINUTES = env.int("OTP_VERIFIED_VALID_MINUTES", default=30)
+OTP_MAX_SENDS_PER_HOUR = env.int("OTP_MAX_SENDS_PER_HOUR", default=5)
+# "console" writes messages to the log (development); "bulksms" sends them through the bulk-SMS
+# HTTP gateway below, from the task worker.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USERNAME = env.str("SMS_GATEWAY_USERNAME", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="")
+# India's DLT registration: the entity, telemarketer-chain and OTP template ids.
+SMS_ENTITY_ID = env.str("SMS_ENTITY_ID", default="")
+SMS_TM_ID = env.str("SMS_TM_ID", default="")
+SMS_OTP_TEMPLATE_ID = env.str("SMS_OTP_TEMPLATE_ID", default="")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=8.0)
 
 # --- Ops: body limit, memory shedding, worker recycling --------------------------------------
 # Not a knob: the health endpoints' path, which the guards below never shed or queue, the

@@ -4,6 +4,10 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.factories import UserFactory
 
+# Fixtures for every test package: `task_worker`, a real db_worker loop in a thread, and
+# `sms_gateway`, a fake SMS gateway on loopback.
+pytest_plugins = ["tests.task_worker", "tests.notify.fakes"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

@@ -63,6 +63,7 @@ STATUS_OF_KIND: dict[ErrorKind, int] = {
     ErrorKind.CONFLICT: status.HTTP_409_CONFLICT,
     ErrorKind.TOO_LARGE: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     ErrorKind.UNSUPPORTED_TYPE: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    ErrorKind.RATE_LIMITED: status.HTTP_429_TOO_MANY_REQUESTS,
     ErrorKind.UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
@@ -71,7 +72,7 @@ def domain_error_response(exc: DomainError) -> Response:
     body = error_body(exc.message, code=exc.code, errors=exc.fields or None)
     body.update({key: value for key, value in exc.extra.items() if key not in body})
     response = Response(body, status=STATUS_OF_KIND[exc.kind])
-    if exc.kind is ErrorKind.UNAVAILABLE:
+    if exc.kind in (ErrorKind.UNAVAILABLE, ErrorKind.RATE_LIMITED):
         response["Retry-After"] = str(exc.retry_after or settings.RETRY_AFTER_SECONDS)
     return response
 

@@ -25,8 +25,8 @@ from pypdf import PdfReader
 from bookings import invoices, tasks
 from bookings.models import Booking
 from bookings.services import BookingRequest, ItemRequest, booking_create
-from tests.bookings.conftest import running_task_worker
 from tests.factories import ItemFactory, SpaceFactory, UserFactory
+from tests.task_worker import running_task_worker
 
 pytestmark = pytest.mark.django_db
 # The request and the task worker (a thread) must both see the test's rows.
