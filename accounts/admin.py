@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from accounts.models import User, VendorProfile
+from accounts.models import BrokerProfile, OtpChallenge, User, VendorProfile
+from accounts.services import brokers_approve
 
 
 @admin.register(User)
@@ -45,3 +48,38 @@ class VendorProfileAdmin(admin.ModelAdmin[VendorProfile]):
     list_select_related = ("user",)
     search_fields = ("company_name", "contact_email", "contact_phone", "user__username")
     autocomplete_fields = ("user",)
+
+
+@admin.register(BrokerProfile)
+class BrokerProfileAdmin(admin.ModelAdmin[BrokerProfile]):
+    """Brokers wait here for approval before they can log in."""
+
+    list_display = ("user", "company_name", "is_approved", "approved_at", "created_at")
+    list_filter = ("is_approved",)
+    list_select_related = ("user",)
+    search_fields = ("company_name", "user__username", "user__email")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("is_approved", "approved_at", "created_at", "updated_at")
+    actions = ["approve"]
+
+    @admin.action(description="Approve the selected brokers", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[BrokerProfile]) -> None:
+        approved = brokers_approve(profiles=queryset)
+        self.message_user(request, f"Approved {approved} broker(s).", messages.SUCCESS)
+
+
+@admin.register(OtpChallenge)
+class OtpChallengeAdmin(admin.ModelAdmin[OtpChallenge]):
+    """Codes sent, for support ("did the SMS go out?"): the codes themselves are not kept."""
+
+    list_display = ("mobile", "created_at", "expires_at", "attempts", "verified_at", "used_at")
+    search_fields = ("=mobile",)
+    exclude = ("code_hash",)
+    readonly_fields = ("mobile", "created_at", "expires_at", "attempts", "verified_at", "used_at")
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: OtpChallenge | None = None) -> bool:
+        return False

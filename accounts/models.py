@@ -20,6 +20,11 @@ class User(AbstractUser):
     profile_image = models.URLField(max_length=500, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     suspended_until = models.DateTimeField(null=True, blank=True)
+    mobile_verified_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When this mobile number passed our own OTP check (never the client's word).",
+    )
 
     class Meta:
         db_table = "users"
@@ -63,3 +68,49 @@ class VendorProfile(models.Model):
 
     def __str__(self) -> str:
         return self.company_name
+
+
+class BrokerProfile(models.Model):
+    """A broker books on behalf of customers; staff approve the account before it can log in."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="broker_profile")
+    company_name = models.CharField(max_length=255, blank=True)
+    is_approved = models.BooleanField(default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "broker_profiles"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.company_name or self.user.username
+
+
+class OtpChallenge(models.Model):
+    """A one-time password sent to a mobile number: only its keyed hash is kept.
+
+    A code expires after OTP_TTL_SECONDS, dies after OTP_MAX_ATTEMPTS wrong guesses, and once
+    verified stays usable for OTP_VERIFIED_VALID_MINUTES by one registration or one password
+    reset, which marks it used.
+    """
+
+    mobile = models.CharField(max_length=10)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "otp_challenges"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["mobile", "created_at", "id"], name="otp_mobile_created_idx")
+        ]
+        verbose_name = "OTP challenge"
+
+    def __str__(self) -> str:
+        return f"OTP for {self.mobile} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,30 +5,43 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from accounts import otp
 from accounts.choices import Role
-from accounts.models import User
-from lebrq.errors import InvalidInput
+from accounts.models import BrokerProfile, OtpChallenge, User, VendorProfile
+from lebrq.errors import InvalidInput, NotFound
 
 ACCOUNT_EXISTS = "An account with this username or e-mail exists."
 
 
-def user_register(
-    *,
-    username: str,
-    password: str,
-    email: str | None = None,
-    first_name: str = "",
-    last_name: str = "",
-    mobile: str = "",
-) -> User:
-    """Create a customer account. Usernames and e-mails are unique regardless of case.
+@dataclass(frozen=True, kw_only=True)
+class Registration:
+    """A sign-up as validated input. `mobile`, if any, must have passed an OTP check."""
 
-    Self-registration always makes a customer: vendor, broker and staff accounts are made by
-    staff in the admin (the legacy API let anyone pick their role).
+    username: str
+    password: str
+    email: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    mobile: str = ""
+    role: str = Role.CUSTOMER
+
+
+# Roles anyone may sign up for; anything else (admin...) makes a customer, as the legacy did.
+SELF_SERVICE_ROLES = (Role.CUSTOMER, Role.VENDOR, Role.BROKER)
+
+
+def user_register(*, registration: Registration) -> User:
+    """Create an account. Usernames and e-mails are unique regardless of case.
+
+    A vendor gets a vendor profile; a broker a broker profile awaiting staff approval (no
+    login until then). A mobile number is stored only if our own OTP check verified it in the
+    last OTP_VERIFIED_VALID_MINUTES: the client's "mobile_verified" flag is never trusted.
     """
-    username = username.strip().lower()
+    username = registration.username.strip().lower()
+    email = registration.email
     if email is None and "@" in username:
         email = username
     email = email.strip().lower() if email else None
@@ -37,34 +50,84 @@ def user_register(
             validate_email(email)
         except DjangoValidationError:
             raise InvalidInput.for_field("email", "Enter a valid e-mail address.") from None
+    role = registration.role if registration.role in SELF_SERVICE_ROLES else Role.CUSTOMER
+    mobile_digits_ = otp.mobile_digits(registration.mobile) if registration.mobile else None
 
     clash = Q(username__iexact=username) | Q(email__iexact=username)
     if email:
         clash |= Q(email__iexact=email) | Q(username__iexact=email)
     if User.objects.filter(clash).exists():
         raise InvalidInput.for_field("username", ACCOUNT_EXISTS)
+    if mobile_digits_ and User.objects.filter(mobile=otp.e164(mobile_digits_)).exists():
+        raise InvalidInput.for_field("mobile", "This mobile number is already in use")
 
     user = User(
         username=username,
         email=email,
-        first_name=first_name,
-        last_name=last_name,
-        mobile=mobile,
-        role=Role.CUSTOMER,
+        first_name=registration.first_name.strip(),
+        last_name=registration.last_name.strip(),
+        role=role,
     )
     try:
-        validate_password(password, user)
+        validate_password(registration.password, user)
     except DjangoValidationError as exc:
         raise InvalidInput(
             f"password: {exc.messages[0]}", fields={"password": exc.messages}
         ) from None
-    user.set_password(password)
+    user.set_password(registration.password)
     try:
         with transaction.atomic():
+            if mobile_digits_:
+                # Spent only if the account is created: the transaction covers both.
+                otp.otp_use_verified(mobile=mobile_digits_)
+                user.mobile = otp.e164(mobile_digits_)
+                user.mobile_verified_at = timezone.now()
             user.save()
+            if role == Role.VENDOR:
+                VendorProfile.objects.create(user=user, company_name=user.display_name)
+            elif role == Role.BROKER:
+                BrokerProfile.objects.create(user=user)
     except IntegrityError:
-        # Two registrations raced past the check above; the unique index decided.
+        # Two registrations raced past the checks above; the unique index decided.
         raise InvalidInput.for_field("username", ACCOUNT_EXISTS) from None
+    return user
+
+
+def user_needs_approval(user: User) -> bool:
+    """A broker may not log in until staff approve the account."""
+    if user.role != Role.BROKER:
+        return False
+    profile = BrokerProfile.objects.filter(user=user).only("is_approved").first()
+    return profile is None or not profile.is_approved
+
+
+def brokers_approve(*, profiles: QuerySet[BrokerProfile]) -> int:
+    """Let these brokers log in; returns how many were waiting."""
+    return profiles.filter(is_approved=False).update(
+        is_approved=True, approved_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def user_reset_password(*, mobile: str, code: str, new_password: str) -> User:
+    """Set a new password for the account of a mobile number whose OTP checks out."""
+    challenge = otp.otp_verify(mobile=mobile, code=code)
+    user = User.objects.filter(mobile=otp.e164(challenge.mobile)).first()
+    if user is None:
+        raise NotFound("No account found with this mobile number", code="account_not_found")
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise InvalidInput(
+            f"new_password: {exc.messages[0]}", fields={"new_password": exc.messages}
+        ) from None
+    with transaction.atomic():
+        spent = OtpChallenge.objects.filter(pk=challenge.pk, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if not spent:
+            raise InvalidInput.for_field("otp", otp.EXPIRED, code="otp_invalid")
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
     return user
 
 
@@ -105,11 +168,17 @@ def user_update_profile(*, user: User, change: ProfileChange) -> User:
         fields["username"] = username
     if not fields:
         return user
+    number_changed = "mobile" in fields and fields["mobile"] != user.mobile
     for name, value in fields.items():
         setattr(user, name, value)
+    update_fields = list(fields)
+    if number_changed:
+        # A new number has not passed our OTP check.
+        user.mobile_verified_at = None
+        update_fields.append("mobile_verified_at")
     try:
         with transaction.atomic():
-            user.save(update_fields=list(fields))
+            user.save(update_fields=update_fields)
     except IntegrityError:
         # Another account took the username between the check and the save.
         raise InvalidInput.for_field("username", "Username already taken") from None

@@ -2,8 +2,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.choices import Role
 from accounts.models import User
-from accounts.services import ProfileChange
+from accounts.services import ProfileChange, Registration
 from lebrq.api.serializers import LegacyModelSerializer
 
 
@@ -19,14 +20,42 @@ class TokenSerializer(serializers.Serializer[Any]):
 
 
 class RegisterSerializer(serializers.Serializer[Any]):
+    """What the sign-up screen sends; nulls (as it sends them) mean "not given"."""
+
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    mobile = serializers.RegexField(
-        r"^\+?[0-9 ()-]{7,20}$", required=False, allow_blank=True, max_length=32
+    first_name = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=150
     )
+    last_name = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=150
+    )
+    mobile = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=32)
+    role = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=32,
+        help_text="customer, vendor or broker; anything else makes a customer.",
+    )
+    mobile_verified = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="Sent by the legacy frontend and ignored: only our own OTP check counts.",
+    )
+
+    def registration(self) -> Registration:
+        data = self.validated_data
+        return Registration(
+            username=data["username"],
+            password=data["password"],
+            email=data.get("email"),
+            first_name=data.get("first_name") or "",
+            last_name=data.get("last_name") or "",
+            mobile=data.get("mobile") or "",
+            role=(data.get("role") or Role.CUSTOMER).strip().lower(),
+        )
 
 
 class RegisteredSerializer(TokenSerializer):
@@ -100,3 +129,29 @@ class UserListSerializer(serializers.Serializer[Any]):
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     total_pages = serializers.IntegerField()
+
+
+class RegisteredBrokerSerializer(serializers.Serializer[Any]):
+    success = serializers.BooleanField()
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    message = serializers.CharField()
+    requires_approval = serializers.BooleanField()
+
+
+class MobileSerializer(serializers.Serializer[Any]):
+    mobile = serializers.CharField(max_length=32)
+
+
+class OtpCheckSerializer(MobileSerializer):
+    otp = serializers.CharField(max_length=12)
+
+
+class ResetPasswordSerializer(OtpCheckSerializer):
+    new_password = serializers.CharField(trim_whitespace=False, max_length=128)
+
+
+class OtpResultSerializer(serializers.Serializer[Any]):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+    mobile = serializers.CharField()

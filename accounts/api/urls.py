@@ -13,4 +13,7 @@ urlpatterns = [
     path("auth/profile", views.ProfileView.as_view(), name="auth-profile"),
     path("auth/change-password", views.ChangePasswordView.as_view(), name="auth-change-password"),
     path("users", views.UserListView.as_view(), name="users"),
+    path("users/otp/send", views.OtpSendView.as_view(), name="users-otp-send"),
+    path("users/otp/verify", views.OtpVerifyView.as_view(), name="users-otp-verify"),
+    path("users/reset-password", views.ResetPasswordView.as_view(), name="users-reset-password"),
 ]

@@ -1,5 +1,5 @@
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import AllowAny
@@ -14,19 +14,37 @@ from accounts.api.serializers import (
     LoginSerializer,
     MeSerializer,
     MessageSerializer,
+    MobileSerializer,
+    OtpCheckSerializer,
+    OtpResultSerializer,
     ProfileUpdateSerializer,
+    RegisteredBrokerSerializer,
     RegisteredSerializer,
     RegisterSerializer,
+    ResetPasswordSerializer,
     SuccessSerializer,
     TokenSerializer,
     UserListEntrySerializer,
     UserListSerializer,
 )
 from accounts.models import User
+from accounts.otp import otp_send, otp_verify
 from accounts.selectors import user_list
-from accounts.services import user_change_password, user_register, user_update_profile
+from accounts.services import (
+    user_change_password,
+    user_needs_approval,
+    user_register,
+    user_reset_password,
+    user_update_profile,
+)
 from lebrq.api.pagination import PagePagination
 from lebrq.api.permissions import IsStaff
+
+BROKER_PENDING = "Your broker account is pending admin approval."
+BROKER_PENDING_ON_SIGNUP = (
+    "Your broker account registration is pending admin approval. "
+    "You will be notified once approved."
+)
 
 
 def _tokens_for(user: User) -> dict[str, str]:
@@ -64,21 +82,37 @@ class LoginView(APIView):
             raise PermissionDenied(
                 "This account is suspended; please contact support.", code="user_suspended"
             )
+        if user_needs_approval(user):
+            raise PermissionDenied(BROKER_PENDING, code="broker_not_approved")
         return Response(_tokens_for(user))
 
 
 class RegisterView(APIView):
-    """Create a customer account and log it in."""
+    """Create a customer, vendor or broker account; log it in unless it awaits approval."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegisteredSerializer}, tags=["auth"])
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="RegisteredOrPendingBroker",
+                serializers=[RegisteredSerializer, RegisteredBrokerSerializer],
+                resource_type_field_name=None,
+            )
+        },
+        tags=["auth"],
+    )
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_register(**serializer.validated_data)
-        body = {"success": True, "id": user.id, "username": user.username, **_tokens_for(user)}
+        user = user_register(registration=serializer.registration())
+        body: dict[str, object] = {"success": True, "id": user.id, "username": user.username}
+        if user_needs_approval(user):
+            body |= {"message": BROKER_PENDING_ON_SIGNUP, "requires_approval": True}
+        else:
+            body |= _tokens_for(user)
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -143,3 +177,46 @@ class UserListView(APIView):
                 "total_pages": page["total_pages"],
             }
         )
+
+
+class PublicPostView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+
+class OtpSendView(PublicPostView):
+    """Text a one-time password to a mobile number (sent by the task worker)."""
+
+    @extend_schema(request=MobileSerializer, responses=OtpResultSerializer, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        serializer = MobileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = otp_send(mobile=serializer.validated_data["mobile"])
+        return Response(
+            {"success": True, "message": "OTP sent successfully", "mobile": challenge.mobile}
+        )
+
+
+class OtpVerifyView(PublicPostView):
+    @extend_schema(request=OtpCheckSerializer, responses=OtpResultSerializer, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        serializer = OtpCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = otp_verify(
+            mobile=serializer.validated_data["mobile"], code=serializer.validated_data["otp"]
+        )
+        return Response(
+            {"success": True, "message": "OTP verified successfully", "mobile": challenge.mobile}
+        )
+
+
+class ResetPasswordView(PublicPostView):
+    @extend_schema(request=ResetPasswordSerializer, responses=SuccessSerializer, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        serializer = ResetPasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user_reset_password(
+            mobile=data["mobile"], code=data["otp"], new_password=data["new_password"]
+        )
+        return Response({"success": True, "message": "Password reset successfully"})

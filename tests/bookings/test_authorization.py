@@ -37,6 +37,11 @@ MATRIX = [
     ("put", "/api/auth/profile", (401, 200, 200, 200)),
     ("post", "/api/auth/change-password", (401, 200, 200, 200)),
     ("get", "/api/users", (401, 403, 403, 200)),
+    ("post", "/api/users/register", (201, 201, 201, 201)),
+    ("post", "/api/users/otp/send", (200, 200, 200, 200)),
+    # No code was sent: a 400 for everyone shows that no login is asked for.
+    ("post", "/api/users/otp/verify", (400, 400, 400, 400)),
+    ("post", "/api/users/reset-password", (400, 400, 400, 400)),
     ("get", "/api/admin/bookings", (401, 403, 403, 200)),
     ("get", "/api/admin/bookings/{booking}", (401, 403, 403, 200)),
     ("post", "/api/admin/bookings/{booking}/approve", (401, 403, 403, 200)),
@@ -93,6 +98,10 @@ def _body_for(world, method: str, path: str) -> dict[str, Any] | None:
         return {"first_name": "Anu", "last_name": None}
     if path == "/api/auth/change-password":
         return {"current_password": PASSWORD, "new_password": "a-fresh-passphrase-42"}
+    if path == "/api/users/register":
+        return {"username": "new@example.com", "password": "a-fresh-passphrase-42"}
+    if path.startswith("/api/users/"):
+        return {"mobile": "9812345678", "otp": "000000", "new_password": "a-fresh-phrase-42"}
     return None
 
 
