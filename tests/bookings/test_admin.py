@@ -118,7 +118,7 @@ def test_seeded_staff_without_superuser_rights_can_run_the_workflow(task_worker)
     assert booking.status == BookingStatus.APPROVED
     invoice = client.get(f"/admin/bookings/booking/{booking.pk}/invoice/")
     assert invoice.status_code == 200
-    assert b"".join(invoice.streaming_content).startswith(b"%PDF-")
+    assert b"".join(invoice).startswith(b"%PDF-")
 
 
 def test_filters_by_status_and_by_vendor_settlement(admin_client):

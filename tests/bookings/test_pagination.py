@@ -1,19 +1,20 @@
-"""The legacy pagination contract, on a real list endpoint (/api/venues)."""
+"""The legacy pagination contract, on a real list endpoint (/api/spaces)."""
 
 import pytest
 
-from tests.factories import VenueFactory
+from tests.factories import SpaceFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def venues():
-    return [VenueFactory(name=f"Venue {i:03d}") for i in range(7)]
+def spaces():
+    """Seven spaces, each in its own venue: the list's order is creation order."""
+    return [SpaceFactory(name=f"Space {i:03d}") for i in range(7)]
 
 
-def test_a_page_has_exactly_the_items_and_pagination_keys(api_client, venues):
-    response = api_client.get("/api/venues", {"page": 2, "page_size": 3})
+def test_a_page_has_exactly_the_items_and_pagination_keys(api_client, spaces):
+    response = api_client.get("/api/spaces", {"page": 2, "page_size": 3})
 
     assert response.status_code == 200
     body = response.json()
@@ -26,11 +27,11 @@ def test_a_page_has_exactly_the_items_and_pagination_keys(api_client, venues):
         "has_next": True,
         "has_prev": True,
     }
-    assert [v["name"] for v in body["items"]] == ["Venue 003", "Venue 004", "Venue 005"]
+    assert [v["name"] for v in body["items"]] == ["Space 003", "Space 004", "Space 005"]
 
 
-def test_defaults_are_page_one_of_fifty(api_client, venues):
-    body = api_client.get("/api/venues").json()
+def test_defaults_are_page_one_of_fifty(api_client, spaces):
+    body = api_client.get("/api/spaces").json()
 
     assert body["pagination"] == {
         "page": 1,
@@ -44,17 +45,17 @@ def test_defaults_are_page_one_of_fifty(api_client, venues):
 
 
 def test_page_size_above_100_is_clamped_to_100(api_client):
-    VenueFactory.create_batch(105)
+    SpaceFactory.create_batch(105)
 
-    body = api_client.get("/api/venues", {"page_size": 5000}).json()
+    body = api_client.get("/api/spaces", {"page_size": 5000}).json()
 
     assert body["pagination"]["page_size"] == 100
     assert len(body["items"]) == 100
     assert body["pagination"]["total_pages"] == 2
 
 
-def test_a_page_past_the_end_is_empty_not_an_error(api_client, venues):
-    body = api_client.get("/api/venues", {"page": 9, "page_size": 3}).json()
+def test_a_page_past_the_end_is_empty_not_an_error(api_client, spaces):
+    body = api_client.get("/api/spaces", {"page": 9, "page_size": 3}).json()
 
     assert body["items"] == []
     assert body["pagination"]["has_next"] is False
@@ -62,7 +63,7 @@ def test_a_page_past_the_end_is_empty_not_an_error(api_client, venues):
 
 
 def test_an_empty_list_has_zero_pages(api_client):
-    body = api_client.get("/api/venues").json()
+    body = api_client.get("/api/spaces").json()
 
     assert body == {
         "items": [],
@@ -88,27 +89,27 @@ def test_an_empty_list_has_zero_pages(api_client):
     ],
 )
 def test_bad_page_parameters_are_a_400_naming_the_parameter(api_client, params, field):
-    response = api_client.get("/api/venues", params)
+    response = api_client.get("/api/spaces", params)
 
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert response.json()["detail"].startswith(field)
 
 
-def test_pages_do_not_overlap_or_skip_rows(api_client, venues):
+def test_pages_do_not_overlap_or_skip_rows(api_client, spaces):
     seen = []
     for page in (1, 2, 3):
-        body = api_client.get("/api/venues", {"page": page, "page_size": 3}).json()
+        body = api_client.get("/api/spaces", {"page": page, "page_size": 3}).json()
         seen += [v["id"] for v in body["items"]]
 
-    assert sorted(seen) == sorted(v.pk for v in venues)
+    assert sorted(seen) == sorted(v.pk for v in spaces)
     assert len(seen) == len(set(seen))
 
 
 def test_the_schema_documents_the_envelope(api_client):
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
-    operation = schema["paths"]["/api/venues"]["get"]
+    operation = schema["paths"]["/api/spaces"]["get"]
     envelope = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     component = schema["components"]["schemas"][envelope.rsplit("/", 1)[1]]
     assert set(component["properties"]) == {"items", "pagination"}
@@ -123,23 +124,23 @@ def test_the_schema_documents_the_envelope(api_client):
     assert {p["name"] for p in operation["parameters"]} >= {"page", "page_size"}
 
 
-def test_small_totals_are_always_exact(api_client, venues):
-    api_client.get("/api/venues")
-    VenueFactory()
+def test_small_totals_are_always_exact(api_client, spaces):
+    api_client.get("/api/spaces")
+    SpaceFactory()
 
-    assert api_client.get("/api/venues").json()["pagination"]["total"] == 8
+    assert api_client.get("/api/spaces").json()["pagination"]["total"] == 8
 
 
-def test_large_totals_are_cached_briefly_while_rows_stay_fresh(api_client, venues, settings):
+def test_large_totals_are_cached_briefly_while_rows_stay_fresh(api_client, spaces, settings):
     from django.core.cache import cache
 
     settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 5
-    api_client.get("/api/venues")
-    newest = VenueFactory(name="Venue 999")
+    api_client.get("/api/spaces")
+    newest = SpaceFactory(name="Space 999")
 
-    cached = api_client.get("/api/venues", {"page_size": 100}).json()
+    cached = api_client.get("/api/spaces", {"page_size": 100}).json()
     cache.clear()
-    recounted = api_client.get("/api/venues", {"page_size": 100}).json()
+    recounted = api_client.get("/api/spaces", {"page_size": 100}).json()
 
     assert cached["pagination"]["total"] == 7
     assert newest.pk in [v["id"] for v in cached["items"]]
@@ -148,8 +149,6 @@ def test_large_totals_are_cached_briefly_while_rows_stay_fresh(api_client, venue
 
 def test_filtered_lists_are_counted_separately(api_client, settings):
     settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 1
-    from tests.factories import SpaceFactory
-
     first = SpaceFactory()
     SpaceFactory.create_batch(2)
 

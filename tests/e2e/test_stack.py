@@ -154,7 +154,8 @@ def test_public_venue_list_is_served(stack):
     response = stack.client.get("/api/venues")
 
     assert response.status_code == 200
-    assert response.json()["pagination"]["total"] >= 1
+    # A bare array, as the legacy answered (seed_demo makes one venue).
+    assert len(response.json()) >= 1
 
 
 def _png(size: int = 256) -> bytes:

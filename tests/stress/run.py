@@ -33,6 +33,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -107,7 +108,7 @@ def database(url: str):
     )
 
 
-def scalar(url: str, sql: str, params: tuple = ()) -> int:
+def scalar(url: str, sql: str, params: tuple[object, ...] = ()) -> int:
     connection = database(url)
     try:
         cursor = connection.cursor()
@@ -121,7 +122,9 @@ def files_under(directory: Path) -> set[str]:
     return {str(p) for p in directory.rglob("*") if p.is_file()} if directory.exists() else set()
 
 
-def run_corpus(base: str, token: str, env: dict[str, str], database_url: str, tls) -> dict:
+def run_corpus(
+    base: str, token: str, env: dict[str, str], database_url: str, tls: Any
+) -> dict[str, Any]:
     media, spool = Path(env["MEDIA_ROOT"]), Path(env["FILE_UPLOAD_TEMP_DIR"])
     before_files = files_under(media)
     before_rows = scalar(database_url, "SELECT COUNT(*) FROM uploads")
@@ -154,7 +157,7 @@ def run_corpus(base: str, token: str, env: dict[str, str], database_url: str, tl
     }
 
 
-def run_schemathesis(base: str, token: str, examples: int, certificate: Path) -> dict:
+def run_schemathesis(base: str, token: str, examples: int, certificate: Path) -> dict[str, Any]:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     command = [
         str(BIN / "schemathesis"), "run", f"{base}/api/schema/",
@@ -231,7 +234,9 @@ class TaskWorkerPeakRss:
         self._thread.join()
 
 
-def run_locust(base: str, workdir: Path, fixtures: Path, users: int, seconds: int) -> dict:
+def run_locust(
+    base: str, workdir: Path, fixtures: Path, users: int, seconds: int
+) -> dict[str, Any]:
     results, csv = workdir / "locust-results.json", workdir / "locust"
     command = [
         str(BIN / "locust"), "-f", str(ROOT / "tests" / "stress" / "locustfile.py"),
@@ -266,9 +271,9 @@ def run_locust(base: str, workdir: Path, fixtures: Path, users: int, seconds: in
     }
 
 
-def check_bookings(database_url: str, created: list[dict]) -> dict:
+def check_bookings(database_url: str, created: list[dict[str, Any]]) -> dict[str, Any]:
     references = [booking["reference"] for booking in created]
-    stored = Counter()
+    stored: Counter[str] = Counter()
     connection = database(database_url)
     try:
         cursor = connection.cursor()
@@ -331,7 +336,9 @@ def mariadb(action: str) -> None:
     raise RuntimeError("MariaDB did not come back")
 
 
-def run_database_restart(base: str, token: str, seconds: int, tls, down_for: int = 10) -> dict:
+def run_database_restart(
+    base: str, token: str, seconds: int, tls: Any, down_for: int = 10
+) -> dict[str, Any]:
     samples: list[tuple[float, str, int, bool]] = []
     stop = threading.Event()
     started = time.monotonic()
@@ -370,7 +377,7 @@ def run_database_restart(base: str, token: str, seconds: int, tls, down_for: int
         status for _, _, status, retry in api if status != 200 and not (status == 503 and retry)
     )
     recovered = next((t for t, _, status, _ in api if t > back_at and status == 200), None)
-    last_503 = max(unavailable, default=None)
+    last_503 = max(unavailable, default=0.0)
     return {
         "database_stopped_at_s": round(stopped_at, 1),
         "database_back_at_s": round(back_at, 1),
@@ -436,7 +443,7 @@ def main() -> int:
     gunicorn = Gunicorn(env, PORT, workdir / "gunicorn.log", command_prefix=cgroup.wrapper)
     nginx = Nginx(workdir, env, certificate, key, PORT, NGINX_HTTP_PORT, NGINX_HTTPS_PORT)
     base = f"https://localhost:{NGINX_HTTPS_PORT}"
-    report: dict = {"memory_limit": f"{args.memory_mb} MB via {cgroup.kind}"}
+    report: dict[str, Any] = {"memory_limit": f"{args.memory_mb} MB via {cgroup.kind}"}
     gunicorn.start()
     try:
         nginx.start()
