@@ -235,16 +235,7 @@ class CalendarBookingSerializer(serializers.ModelSerializer[Booking]):
 
     class Meta:
         model = Booking
-        fields = [
-            "id",
-            "booking_reference",
-            "space_id",
-            "status",
-            "booking_type",
-            "event_type",
-            "start_datetime",
-            "end_datetime",
-        ]
+        fields = list(public.CALENDAR_FIELDS)
 
 
 class CalendarView(PublicView):

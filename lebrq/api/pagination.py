@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 from lebrq.pagination import cached_count, page_rows
 
 
-def _positive_int(request: Request, name: str, default: int) -> int:
+def _int_param(request: Request, name: str, default: int, *, minimum: int = 1) -> int:
+    """A whole-number query parameter; a 400 naming it when it is not one, or too small."""
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
@@ -23,8 +24,8 @@ def _positive_int(request: Request, name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ValidationError({name: [f"Must be a whole number, got {raw!r}."]}) from None
-    if value < 1:
-        raise ValidationError({name: ["Must be 1 or more."]})
+    if value < minimum:
+        raise ValidationError({name: [f"Must be {minimum} or more."]})
     return value
 
 
@@ -50,9 +51,9 @@ class PagePagination(pagination.BasePagination):
                 f"{getattr(view, '__class__', type(view)).__name__} paginates an unordered "
                 "queryset; add order_by() (with a unique last key) so pages are stable."
             )
-        self.page = _positive_int(request, "page", 1)
+        self.page = _int_param(request, "page", 1)
         self.page_size_used = min(
-            _positive_int(request, "page_size", self.page_size), self.max_page_size
+            _int_param(request, "page_size", self.page_size), self.max_page_size
         )
         self.total = cached_count(queryset)
         offset = (self.page - 1) * self.page_size_used
@@ -119,19 +120,6 @@ class PagePagination(pagination.BasePagination):
                 "schema": {"type": "integer", "minimum": 1, "default": 50},
             },
         ]
-
-
-def _int_param(request: Request, name: str, default: int, minimum: int) -> int:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({name: [f"Must be a whole number, got {raw!r}."]}) from None
-    if value < minimum:
-        raise ValidationError({name: [f"Must be {minimum} or more."]})
-    return value
 
 
 class SkipLimitPagination(pagination.BasePagination):
