@@ -117,6 +117,11 @@ def test_a_failed_registration_does_not_spend_the_verified_code(api_client, sms_
 
 
 def _run_outbox() -> None:
+    """Send what is queued by calling the task itself, in this test's transaction.
+
+    The sign-up test above goes through the real worker; the rules tested with this helper
+    (attempts, expiry, resets) are about the codes, and need no second thread.
+    """
     from notify.tasks import sms_send
 
     for message_id in OutboundSms.objects.values_list("pk", flat=True):
