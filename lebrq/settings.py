@@ -164,6 +164,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 *
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("UPLOAD_MAX_FILES", default=10)
 UPLOAD_MAX_FILES = DATA_UPLOAD_MAX_NUMBER_FILES
 UPLOAD_MAX_FILE_SIZE_MB = env.int("UPLOAD_MAX_FILE_SIZE_MB", default=10)
+# JSON bodies carrying a base64 picture (PUT /auth/profile/image) may be this large (MB);
+# other JSON bodies stay under DATA_UPLOAD_MAX_MEMORY_SIZE.
+PICTURE_JSON_MAX_MB = env.int("PICTURE_JSON_MAX_MB", default=10)
 # Pillow refuses images above this many pixels (decompression bombs).
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 # "stream": Django streams the bytes; "x-accel": Django checks access, nginx sends the bytes.

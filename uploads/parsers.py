@@ -1,7 +1,9 @@
 import html
+import json
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
@@ -10,11 +12,14 @@ from rest_framework.exceptions import ParseError
 
 # DRF 3.18 has get_encoding; djangorestframework-stubs 3.18.1 does not declare it.
 from rest_framework.parsers import (  # type: ignore[attr-defined]
+    BaseParser,
     DataAndFiles,
     MultiPartParser,
     get_encoding,
 )
 from rest_framework.request import Request
+
+from uploads.exceptions import UploadTooLarge
 
 
 class StrictFileNameParser(DjangoMultiPartParser):
@@ -60,3 +65,32 @@ class StrictMultiPartParser(MultiPartParser):
         except MultiPartParserError as exc:
             raise ParseError(f"Multipart form parse error - {exc}") from exc
         return DataAndFiles(data, files)
+
+
+class PictureJsonParser(BaseParser):
+    """JSON carrying a base64 picture, up to PICTURE_JSON_MAX_MB.
+
+    DRF's JSONParser reads request.body, which Django caps at DATA_UPLOAD_MAX_MEMORY_SIZE
+    (2 MB, right for every other JSON body); a phone photo as base64 is larger. This reads the
+    stream itself with its own cap, so only the endpoints that take pictures allow more.
+    """
+
+    media_type = "application/json"
+
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        limit = settings.PICTURE_JSON_MAX_MB * 1024 * 1024
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise UploadTooLarge(
+                f"The picture is larger than {settings.PICTURE_JSON_MAX_MB} MB as base64.",
+                code="file_too_large",
+            )
+        try:
+            return json.loads(raw or b"{}")
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from exc

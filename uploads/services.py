@@ -4,6 +4,8 @@ Used by the upload API and (later) the admin. Every refusal is an uploads.except
 exception carrying its HTTP status (400, 413 or 415) and a message that names the file.
 """
 
+import base64
+import binascii
 import hashlib
 import os
 import re
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 
 from accounts.models import User
@@ -198,3 +200,41 @@ def upload_delete(upload: Upload) -> None:
     """Delete the row, then its files once the deletion is committed (a rollback keeps both)."""
     upload.delete()
     transaction.on_commit(upload.delete_files)
+
+
+# data:image/jpeg;base64,<data>, as the profile screens send a picked picture.
+DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(?:;[\w-]+=[\w.-]+)*;base64,", re.ASCII)
+# Profile pictures may also be one of our uploads or an image elsewhere on the web.
+PICTURE_URL = re.compile(r"^(https?://\S+|/api/uploads/[0-9]+)$")
+
+
+def profile_image_set(*, user: User, value: str) -> str:
+    """Set the user's profile picture from a base64 data URI (stored as a public image upload,
+    validated like any other) or a URL; returns what `profile_image` now holds.
+
+    The legacy kept the whole data URI in the users row; here it becomes a file.
+    """
+    value = value.strip()
+    match = DATA_URI.match(value)
+    if match:
+        try:
+            content = base64.b64decode(value[match.end() :], validate=True)
+        except binascii.Error:
+            raise UploadRejected(
+                "profile_image: the picture is not valid base64.", code="invalid_base64"
+            ) from None
+        picture = SimpleUploadedFile("profile-picture", content)
+        upload = upload_store(
+            uploaded_file=picture, owner=user, kind=UploadKind.IMAGE, is_public=True
+        )
+        url = upload.get_absolute_url()
+    elif PICTURE_URL.match(value) and len(value) <= 500:
+        url = value
+    else:
+        raise UploadRejected(
+            "profile_image: send a data:image/...;base64 picture or an http(s) URL.",
+            code="invalid_profile_image",
+        )
+    user.profile_image = url
+    user.save(update_fields=["profile_image"])
+    return url

@@ -35,6 +35,7 @@ MATRIX = [
     ("get", "/api/all-bookings", (200, 200, 200, 200)),
     ("get", "/api/settings/refund-percentage", (200, 200, 200, 200)),
     ("put", "/api/auth/profile", (401, 200, 200, 200)),
+    ("put", "/api/auth/profile/image", (401, 200, 200, 200)),
     ("post", "/api/auth/change-password", (401, 200, 200, 200)),
     ("get", "/api/users", (401, 403, 403, 200)),
     ("post", "/api/users/register", (201, 201, 201, 201)),
@@ -96,6 +97,8 @@ def _body_for(world, method: str, path: str) -> dict[str, Any] | None:
         return world["new_booking"]
     if path == "/api/auth/profile":
         return {"first_name": "Anu", "last_name": None}
+    if path == "/api/auth/profile/image":
+        return {"profile_image": "https://cdn.example.com/me.jpg"}
     if path == "/api/auth/change-password":
         return {"current_password": PASSWORD, "new_password": "a-fresh-passphrase-42"}
     if path == "/api/users/register":

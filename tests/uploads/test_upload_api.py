@@ -90,7 +90,7 @@ def test_it_stores_an_image_under_a_random_name(customer_client, customer, setti
         ],
     }
     assert upload.owner == customer
-    assert upload.is_public is False
+    assert upload.is_public is True  # pictures for public pages (ImageUploadView)
     assert upload.file.name is not None
     assert "holiday" not in upload.file.name
     assert upload.file.name.startswith("uploads/")
@@ -445,6 +445,21 @@ def test_an_image_gets_a_small_jpeg_preview_and_a_pdf_none(customer_client, cust
 
 def test_a_preview_is_as_private_as_its_file(customer_client, other_client):
     png = image_bytes("PNG", size=(40, 30))
-    image = post(customer_client, IMAGE_URL, ("me.png", png, "image/png")).json()["files"][0]
+    image = post(customer_client, FILES_URL, ("me.png", png, "image/png")).json()["files"][0]
 
     assert other_client.get(image["thumbnail_url"]).status_code == 404
+
+
+def test_pictures_for_public_pages_are_public_and_cached(customer_client, api_client):
+    """Banners, posters and item pictures are shown to visitors without a login, as the
+    legacy's public upload folder did; what goes to /uploads/files stays private."""
+    png = image_bytes("PNG", size=(40, 30))
+    picture = post(customer_client, IMAGE_URL, ("banner.png", png, "image/png")).json()
+    document = post(customer_client, FILES_URL, ("id.pdf", PDF_BYTES, "application/pdf")).json()
+
+    response = api_client.get(picture["url"])
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=86400"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert api_client.get(document["url"]).status_code == 404

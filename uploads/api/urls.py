@@ -16,5 +16,6 @@ urlpatterns = [
         views.UploadThumbnailView.as_view(),
         name="upload-thumbnail",
     ),
+    path("auth/profile/image", views.ProfileImageView.as_view(), name="auth-profile-image"),
     path("", include(router.urls)),
 ]

@@ -7,6 +7,7 @@ from django.http.response import HttpResponseBase
 from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -21,9 +22,9 @@ from uploads.api.serializers import (
     UploadSerializer,
 )
 from uploads.choices import UploadKind
-from uploads.parsers import StrictMultiPartParser
+from uploads.parsers import PictureJsonParser, StrictMultiPartParser
 from uploads.selectors import upload_get_visible
-from uploads.services import too_many_files, uploads_store
+from uploads.services import profile_image_set, too_many_files, uploads_store
 from uploads.serving import upload_file_response, upload_thumbnail_response
 from uploads.uploadhandlers import SizeLimitedUploadHandler
 
@@ -32,6 +33,8 @@ class UploadCreateView(APIView):
     """Multipart upload of one or more files in the field `file` (or legacy `files`)."""
 
     kind: UploadKind
+    # Whether anyone may fetch what this endpoint stores (see ImageUploadView).
+    public: bool = False
     parser_classes = [StrictMultiPartParser]
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
@@ -44,6 +47,7 @@ class UploadCreateView(APIView):
             uploaded_files=_uploaded_files(request),
             owner=authenticated_user(request),
             kind=self.kind,
+            is_public=self.public,
         )
         files = UploadSerializer(uploads, many=True).data
         result = {"url": files[0]["url"], "path": uploads[0].file.name, "files": files}
@@ -68,7 +72,15 @@ _UPLOAD_ERRORS = {
 
 
 class ImageUploadView(UploadCreateView):
+    """Pictures for public pages: banners, posters, offers, items, profiles.
+
+    The frontend shows them to visitors who are not logged in (the legacy served every upload
+    from a public folder), so they are public, with a day's cache; PDFs and videos sent to
+    /uploads/files stay private to their owner and staff.
+    """
+
     kind = UploadKind.IMAGE
+    public = True
 
     @extend_schema(
         request={"multipart/form-data": UploadRequestSerializer},
@@ -137,3 +149,33 @@ class UploadThumbnailView(APIView):
         if not upload.thumbnail:
             raise NotFound("This upload has no preview.")
         return upload_thumbnail_response(request, upload)
+
+
+class ProfileImageRequestSerializer(serializers.Serializer[Any]):
+    profile_image = serializers.CharField(
+        help_text="A data:image/...;base64 picture (stored as an upload) or an http(s) URL."
+    )
+
+
+class ProfileImageResultSerializer(serializers.Serializer[Any]):
+    message = serializers.CharField()
+    profile_image = serializers.CharField()
+
+
+class ProfileImageView(APIView):
+    """PUT /auth/profile/image: the profile screens send the picked picture as base64."""
+
+    parser_classes = [PictureJsonParser]
+
+    @extend_schema(
+        request=ProfileImageRequestSerializer,
+        responses={200: ProfileImageResultSerializer, **_UPLOAD_ERRORS},
+        tags=["auth"],
+    )
+    def put(self, request: Request) -> Response:
+        serializer = ProfileImageRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        url = profile_image_set(
+            user=authenticated_user(request), value=serializer.validated_data["profile_image"]
+        )
+        return Response({"message": "Profile image updated successfully", "profile_image": url})
