@@ -1,8 +1,9 @@
 """Booking workflows: create without double-booking, and move through the status lifecycle."""
 
+import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from bookings import pricing
 from bookings.choices import BookingItemStatus, BookingStatus, BookingType
 from bookings.exceptions import BookingConflict, InvalidTransition, SlotUnavailable
 from bookings.models import Booking, BookingEvent, BookingItem, Item, Space
-from lebrq.errors import InvalidInput
+from lebrq.errors import Forbidden, InvalidInput
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class BookingRequest:
     customer_note: str = ""
     banner_image_url: str = ""
     stage_banner_url: str = ""
+    # The venue's own program or show (the legacy's is_admin_booking): staff only, approved at
+    # once, free of charge.
+    venue_program: bool = False
+    admin_note: str = ""
 
 
 # action -> (statuses it may start from, status it ends in)
@@ -112,6 +117,7 @@ def booking_create(
     Returns (booking, created). A retried request with the same idempotency key returns the
     booking the first one made, with created=False.
     """
+    _check_venue_program(user, request)
     existing = _existing_for_key(user, idempotency_key)
     if existing is not None:
         return existing, False
@@ -144,8 +150,22 @@ def booking_create(
     return booking, True
 
 
+def _check_venue_program(user: User, request: BookingRequest) -> None:
+    if request.venue_program and not user.is_staff:
+        # The legacy let any customer mark a booking as the venue's own: approved and free.
+        raise Forbidden(
+            "Only staff book the venue's own programs (is_admin_booking).",
+            code="venue_program_staff_only",
+        )
+
+
 def _insert_booking(
-    *, user: User, space: Space, request: BookingRequest, idempotency_key: str | None
+    *,
+    user: User,
+    space: Space,
+    request: BookingRequest,
+    idempotency_key: str | None,
+    series_reference: str = "",
 ) -> Booking:
     catalog = _catalog_items(space, request.items) if request.items else {}
     event_date = timezone.localdate(request.start)
@@ -173,6 +193,11 @@ def _insert_booking(
     hours = pricing.booked_hours(request.start, request.end)
     space_amount = pricing.money(pricing.space_charge(space.price_per_hour, hours))
     total = space_amount + sum((line.total_price for line in lines), Decimal("0"))
+    if request.venue_program:
+        # The venue's own event costs nobody anything; its lines stay as what it uses.
+        space_amount = total = Decimal("0")
+        for line in lines:
+            line.unit_price = line.total_price = Decimal("0")
     booking = Booking.objects.create(
         user=user,
         venue_id=space.venue_id,
@@ -191,6 +216,10 @@ def _insert_booking(
         customer_note=request.customer_note,
         banner_image_url=request.banner_image_url,
         stage_banner_url=request.stage_banner_url,
+        is_admin_booking=request.venue_program,
+        admin_note=request.admin_note,
+        status=BookingStatus.APPROVED if request.venue_program else BookingStatus.PENDING,
+        series_reference=series_reference,
     )
     for line in lines:
         line.booking = booking
@@ -244,3 +273,81 @@ def booking_items_settle(*, lines: QuerySet[BookingItem]) -> int:
     return lines.filter(payment_settled=False).update(
         payment_settled=True, payment_settled_at=timezone.now(), updated_at=timezone.now()
     )
+
+
+# A series makes at most this many bookings in one request (a year of daily classes).
+SERIES_MAX_DAYS = 366
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeriesRequest:
+    """One booking a day from first_day to last_day (inclusive), at the time of day of
+    `booking`'s start and end, skipping the excluded weekdays (Monday = 0)."""
+
+    booking: BookingRequest
+    first_day: date
+    last_day: date
+    excluded_weekdays: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    series_reference: str
+    created: tuple[Booking, ...]
+    skipped: tuple[tuple[date, str], ...]
+
+
+def new_series_reference() -> str:
+    return f"SR-{secrets.token_hex(5).upper()}"
+
+
+def booking_series_create(*, user: User, request: SeriesRequest) -> SeriesResult:
+    """Book every day of the series that is free; days that clash, lie in the past or are
+    excluded are skipped with their reason, as the legacy did. All or nothing is written: one
+    transaction, with the space locked so no booking slips between the checks and inserts."""
+    template = request.booking
+    _check_venue_program(user, template)
+    day_count = (request.last_day - request.first_day).days + 1
+    if day_count < 1:
+        raise InvalidInput.for_field("end_datetime", "The series ends before it starts.")
+    if day_count > SERIES_MAX_DAYS:
+        raise InvalidInput.for_field("num_days", f"A series lasts at most {SERIES_MAX_DAYS} days.")
+    start_time = timezone.localtime(template.start).timetz().replace(tzinfo=None)
+    end_time = timezone.localtime(template.end).timetz().replace(tzinfo=None)
+    reference = new_series_reference()
+    created: list[Booking] = []
+    skipped: list[tuple[date, str]] = []
+    with transaction.atomic():
+        space = _lock_space(template.space_id)
+        if space is None:
+            raise InvalidInput.for_field("space_id", "Unknown or inactive space.")
+        if template.attendees is not None and template.attendees > space.capacity:
+            raise InvalidInput.for_field(
+                "attendees", f"This space holds at most {space.capacity} people."
+            )
+        for offset in range(day_count):
+            day = request.first_day + timedelta(days=offset)
+            if day.weekday() in request.excluded_weekdays:
+                skipped.append((day, "excluded_weekday"))
+                continue
+            start = timezone.make_aware(datetime.combine(day, start_time))
+            end = timezone.make_aware(datetime.combine(day, end_time))
+            if end <= start:
+                end = start + timedelta(hours=1)  # the legacy's rule for a window past midnight
+            if start <= timezone.now():
+                skipped.append((day, "past"))
+                continue
+            clash = _first_clash(space, start, end)
+            if clash is not None:
+                skipped.append((day, f"conflict:{clash.booking_reference}"))
+                continue
+            created.append(
+                _insert_booking(
+                    user=user,
+                    space=space,
+                    request=replace(template, start=start, end=end),
+                    idempotency_key=None,
+                    series_reference=reference,
+                )
+            )
+    return SeriesResult(reference, tuple(created), tuple(skipped))

@@ -1,12 +1,14 @@
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
 from bookings.choices import BookingType
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
-from bookings.services import BookingRequest, ItemRequest
+from bookings.services import BookingRequest, ItemRequest, SeriesRequest
 from lebrq.api.fields import NaiveUtcDateTimeField, VenueLocalDateTimeField
 from lebrq.api.serializers import LegacyModelSerializer
 
@@ -238,11 +240,37 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
         many=True, required=False, max_length=50, default=list
     )
     attendees = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    event_type = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    booking_type = serializers.ChoiceField(choices=BookingType.choices, default=BookingType.ONE_DAY)
-    customer_note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    banner_image_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    stage_banner_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    # The frontend sends null for "not given" in these: null reads as empty.
+    event_type = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, allow_null=True
+    )
+    booking_type = serializers.ChoiceField(
+        choices=BookingType.choices, default=BookingType.ONE_DAY, allow_null=True
+    )
+    customer_note = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, allow_null=True
+    )
+    banner_image_url = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, allow_null=True
+    )
+    banner_img_url = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Legacy name of banner_image_url, used when that is empty.",
+    )
+    stage_banner_url = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, allow_null=True
+    )
+    is_admin_booking = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="The venue's own program or show: staff only; approved at once, free.",
+    )
+    admin_note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, allow_null=True
+    )
 
     def validate_items(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [line["item_id"] for line in lines]
@@ -259,11 +287,50 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
             end=data["end_datetime"],
             items=tuple(ItemRequest(**line) for line in data["items"]),
             attendees=data.get("attendees"),
-            event_type=data.get("event_type", ""),
-            booking_type=data["booking_type"],
-            customer_note=data.get("customer_note", ""),
-            banner_image_url=data.get("banner_image_url", ""),
-            stage_banner_url=data.get("stage_banner_url", ""),
+            event_type=data.get("event_type") or "",
+            booking_type=data.get("booking_type") or self.default_booking_type,
+            customer_note=data.get("customer_note") or "",
+            banner_image_url=data.get("banner_image_url") or data.get("banner_img_url") or "",
+            stage_banner_url=data.get("stage_banner_url") or "",
+            venue_program=bool(data.get("is_admin_booking")),
+            admin_note=data.get("admin_note") or "",
+        )
+
+    default_booking_type: str = BookingType.ONE_DAY
+
+
+class SeriesCreateSerializer(BookingCreateSerializer):
+    """POST /bookings/series: the times of day come from start and end; the days from start's
+    date to end's date, or num_days from start."""
+
+    booking_type = serializers.ChoiceField(
+        choices=BookingType.choices, default=BookingType.DAILY, allow_null=True
+    )
+    num_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    excluded_weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        required=False,
+        allow_null=True,
+        max_length=7,
+        help_text="Weekdays to skip, Monday = 0.",
+    )
+
+    default_booking_type = BookingType.DAILY
+
+    def series_request(self) -> SeriesRequest:
+        data = self.validated_data
+        first_day = timezone.localdate(data["start_datetime"])
+        num_days = data.get("num_days")
+        last_day = (
+            first_day + timedelta(days=num_days - 1)
+            if num_days
+            else timezone.localdate(data["end_datetime"])
+        )
+        return SeriesRequest(
+            booking=self.booking_request(),
+            first_day=first_day,
+            last_day=last_day,
+            excluded_weekdays=frozenset(data.get("excluded_weekdays") or ()),
         )
 
 
@@ -358,3 +425,29 @@ class StaffBookingItemSerializer(LegacyModelSerializer[BookingItem]):
             "user_name",
         ]
         read_only_fields = fields
+
+
+class SeriesBookingSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    booking_reference = serializers.CharField()
+    date = serializers.SerializerMethodField()
+    start_datetime = VenueLocalDateTimeField()
+    end_datetime = VenueLocalDateTimeField()
+
+    def get_date(self, booking: Booking) -> str:
+        return timezone.localdate(booking.start_datetime).isoformat()
+
+
+class SkippedDaySerializer(serializers.Serializer[Any]):
+    date = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class SeriesResultSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField(default=True)
+    series_reference = serializers.CharField()
+    created_count = serializers.IntegerField()
+    skipped_count = serializers.IntegerField()
+    created = SeriesBookingSerializer(many=True)
+    skipped = SkippedDaySerializer(many=True)
+    message = serializers.CharField()

@@ -181,6 +181,29 @@ class BookingViewSet(
         return response
 
     @extend_schema(
+        summary="Book every free day of a series (the venue's programs, daily classes)",
+        request=serializers.SeriesCreateSerializer,
+        responses={200: serializers.SeriesResultSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def series(self, request: Request) -> Response:
+        serializer = serializers.SeriesCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.booking_series_create(
+            user=authenticated_user(request), request=serializer.series_request()
+        )
+        body = {
+            "ok": True,
+            "series_reference": result.series_reference,
+            "created_count": len(result.created),
+            "skipped_count": len(result.skipped),
+            "created": result.created,
+            "skipped": [{"date": day, "reason": reason} for day, reason in result.skipped],
+            "message": f"Created {len(result.created)} booking(s); skipped {len(result.skipped)}.",
+        }
+        return Response(serializers.SeriesResultSerializer(body).data)
+
+    @extend_schema(
         summary="Cancel a booking (customers: until the notice period before the start)",
         request=serializers.TransitionSerializer,
         responses={200: serializers.ActionResultSerializer},

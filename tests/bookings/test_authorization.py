@@ -29,6 +29,7 @@ MATRIX = [
     ("post", "/api/bookings", (401, 201, 201, 201)),
     ("get", "/api/bookings/{booking}", (401, 200, 403, 200)),
     ("post", "/api/bookings/{booking}/cancel", (401, 200, 403, 200)),
+    ("post", "/api/bookings/series", (401, 200, 200, 200)),
     ("get", "/api/bookings/regular-programs", (200, 200, 200, 200)),
     ("get", "/api/bookings/today", (200, 200, 200, 200)),
     ("get", "/api/bookings/public/{booking}", (200, 200, 200, 200)),
@@ -93,7 +94,11 @@ def world():
 
 def _body_for(world, method: str, path: str) -> dict[str, Any] | None:
     """What the frontend sends to the POST endpoints that create or check a booking."""
-    if method == "post" and path in ("/api/bookings", "/api/time-slots/validate"):
+    if method == "post" and path in (
+        "/api/bookings",
+        "/api/bookings/series",
+        "/api/time-slots/validate",
+    ):
         return world["new_booking"]
     if path == "/api/auth/profile":
         return {"first_name": "Anu", "last_name": None}

@@ -89,3 +89,38 @@ def test_control_without_the_space_lock_the_same_race_double_books():
 
     assert statuses == [201] * CONTENDERS
     assert Booking.objects.filter(space=space).count() == CONTENDERS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_series_racing_for_the_same_week_book_each_day_once():
+    space = SpaceFactory()
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = midnight + timedelta(days=10)
+    body = {
+        "space_id": space.pk,
+        "start_datetime": (start + timedelta(hours=6)).isoformat(),
+        "end_datetime": (start + timedelta(hours=7)).isoformat(),
+        "num_days": 7,
+        "is_admin_booking": True,
+    }
+    clients = [bearer_client(UserFactory(staff=True)) for _ in range(2)]
+    gate = threading.Barrier(len(clients))
+    created: list[int] = []
+
+    def book(client):
+        try:
+            gate.wait()
+            answer = client.post("/api/bookings/series", body, format="json").json()
+            created.append(answer["created_count"])
+        finally:
+            connection.close()
+
+    with _slow_clash_check(0.02):
+        threads = [threading.Thread(target=book, args=(client,)) for client in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+
+    assert sorted(created) == [0, 7]
+    assert Booking.objects.filter(space=space).count() == 7
