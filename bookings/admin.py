@@ -16,6 +16,7 @@ from bookings.models import (
     AdminSetting,
     Booking,
     BookingEvent,
+    BookingGuest,
     BookingItem,
     Item,
     Program,
@@ -101,6 +102,12 @@ class BookingItemInline(admin.TabularInline[BookingItem, Booking]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BookingItem]:
         return super().get_queryset(request).select_related("item", "vendor")
+
+
+class BookingGuestInline(admin.TabularInline[BookingGuest, Booking]):
+    model = BookingGuest
+    fields = ("name", "mobile", "pickup_location", "needs_transportation")
+    extra = 0
 
 
 class BookingEventInline(admin.TabularInline[BookingEvent, Booking]):
@@ -244,6 +251,7 @@ class BookingAdmin(LargeTableAdmin[Booking]):
             "Notes and media",
             {"fields": ("customer_note", "admin_note", "banner_image_url", "stage_banner_url")},
         ),
+        ("Transport", {"fields": ("default_pickup_location", "transport_locations")}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
     # What moves the slot or the price goes through the booking services, never a form.
@@ -253,7 +261,7 @@ class BookingAdmin(LargeTableAdmin[Booking]):
         for field in options["fields"]
         if field not in _BOOKING_FIELDS_STAFF_EDIT
     )
-    inlines = [BookingItemInline, BookingEventInline]
+    inlines = [BookingItemInline, BookingGuestInline, BookingEventInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -389,3 +397,14 @@ class AdminSettingAdmin(admin.ModelAdmin[AdminSetting]):
 
     list_display = ("setting_key", "value", "updated_at")
     readonly_fields = ("updated_at",)
+
+
+@admin.register(BookingGuest)
+class BookingGuestAdmin(LargeTableAdmin[BookingGuest]):
+    """Guests of every booking, for staff arranging transport and guest messages."""
+
+    list_display = ("name", "mobile", "booking", "pickup_location", "needs_transportation")
+    list_filter = ("needs_transportation",)
+    list_select_related = ("booking",)
+    search_fields = ("=booking__booking_reference", "=mobile", "name")
+    autocomplete_fields = ("booking",)

@@ -22,7 +22,9 @@ CALENDAR_MAX_ROWS = 5000
 # Today's events of every space: a day holds a few dozen at most.
 TODAY_MAX_ROWS = 500
 
-_SPACE_BLOBS = (
+# JSON the public lists never show, not loaded (as bookings.selectors does for the others).
+_LIST_BLOBS = (
+    "transport_locations",
     "space__description",
     "space__features",
     "space__pricing_overrides",
@@ -44,7 +46,7 @@ def program_list(*, booking_type: str | None, include_past: bool) -> QuerySet[Bo
     bookings = Booking.objects.filter(booking_type__in=types).select_related("space")
     if not include_past:
         bookings = bookings.filter(end_datetime__gte=timezone.now())
-    return bookings.defer(*_SPACE_BLOBS).order_by("start_datetime", "id")
+    return bookings.defer(*_LIST_BLOBS).order_by("start_datetime", "id")
 
 
 def one_per_series(bookings: Sequence[Booking], *, today: date) -> list[Booking]:
@@ -79,7 +81,7 @@ def todays_events(day: date) -> list[Booking]:
     bookings = Booking.objects.holding_slot().filter(start_datetime__lt=end, end_datetime__gt=start)
     return list(
         bookings.select_related("space")
-        .defer(*_SPACE_BLOBS)
+        .defer(*_LIST_BLOBS)
         .order_by("start_datetime", "id")[:TODAY_MAX_ROWS]
     )
 

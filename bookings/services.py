@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from accounts.models import User
 from bookings import pricing
 from bookings.choices import BookingItemStatus, BookingStatus, BookingType
 from bookings.exceptions import BookingConflict, InvalidTransition, SlotUnavailable
-from bookings.models import Booking, BookingEvent, BookingItem, Item, Space
+from bookings.models import Booking, BookingEvent, BookingGuest, BookingItem, Item, Space
 from lebrq.errors import Forbidden, InvalidInput
 
 
@@ -26,6 +27,16 @@ class ItemRequest:
     item_id: int
     quantity: int = 1
     hours_used: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class GuestRequest:
+    """A guest from the booking screen's list; the mobile number as given (digits kept)."""
+
+    name: str
+    mobile: str
+    pickup_location: str = ""
+    needs_transportation: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +57,9 @@ class BookingRequest:
     # once, free of charge.
     venue_program: bool = False
     admin_note: str = ""
+    guests: tuple[GuestRequest, ...] = ()
+    transport_locations: tuple[dict[str, Any], ...] = ()
+    default_pickup_location: str = ""
 
 
 # action -> (statuses it may start from, status it ends in)
@@ -220,10 +234,22 @@ def _insert_booking(
         admin_note=request.admin_note,
         status=BookingStatus.APPROVED if request.venue_program else BookingStatus.PENDING,
         series_reference=series_reference,
+        transport_locations=list(request.transport_locations),
+        default_pickup_location=request.default_pickup_location,
     )
     for line in lines:
         line.booking = booking
     BookingItem.objects.bulk_create(lines)
+    BookingGuest.objects.bulk_create(
+        BookingGuest(
+            booking=booking,
+            name=guest.name,
+            mobile=guest.mobile,
+            pickup_location=guest.pickup_location or request.default_pickup_location,
+            needs_transportation=guest.needs_transportation,
+        )
+        for guest in request.guests
+    )
     BookingEvent.objects.create(booking=booking, actor=user, to_status=booking.status)
     return booking
 

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from accounts.models import User
 from bookings.choices import BookingType
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
-from bookings.services import BookingRequest, ItemRequest, SeriesRequest
+from bookings.services import BookingRequest, GuestRequest, ItemRequest, SeriesRequest
 from lebrq.api.fields import NaiveUtcDateTimeField, VenueLocalDateTimeField
 from lebrq.api.serializers import LegacyModelSerializer
 
@@ -227,6 +227,18 @@ class BookingLineRequestSerializer(serializers.Serializer[Any]):
     )
 
 
+class GuestSerializer(serializers.Serializer[Any]):
+    """One guest as the booking screen sends it (camelCase, as the legacy took it)."""
+
+    id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64)
+    name = serializers.CharField(max_length=255)
+    mobile = serializers.CharField(max_length=32, allow_blank=True)
+    pickupLocation = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=500
+    )
+    needsTransportation = serializers.BooleanField(required=False, allow_null=True, default=False)
+
+
 class BookingCreateSerializer(serializers.Serializer[Any]):
     """What a customer sends to book. Prices are never taken from the client."""
 
@@ -271,6 +283,19 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
     admin_note = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, allow_null=True
     )
+    guest_list = GuestSerializer(  # type: ignore[call-arg]
+        many=True, required=False, allow_null=True, max_length=500
+    )
+    default_pickup_location = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, allow_null=True
+    )
+    transport_locations = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        allow_null=True,
+        max_length=50,
+        help_text="Pickup points with their guests, stored as sent.",
+    )
 
     def validate_items(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [line["item_id"] for line in lines]
@@ -294,6 +319,18 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
             stage_banner_url=data.get("stage_banner_url") or "",
             venue_program=bool(data.get("is_admin_booking")),
             admin_note=data.get("admin_note") or "",
+            guests=tuple(
+                GuestRequest(
+                    name=guest["name"].strip(),
+                    # Digits only, as the legacy kept them (it dropped guests without ten).
+                    mobile="".join(ch for ch in guest["mobile"] if ch.isdigit())[-15:],
+                    pickup_location=guest.get("pickupLocation") or "",
+                    needs_transportation=bool(guest.get("needsTransportation")),
+                )
+                for guest in data.get("guest_list") or ()
+            ),
+            transport_locations=tuple(data.get("transport_locations") or ()),
+            default_pickup_location=data.get("default_pickup_location") or "",
         )
 
     default_booking_type: str = BookingType.ONE_DAY

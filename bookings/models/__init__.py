@@ -1,5 +1,6 @@
 from bookings.models.bookings import Booking, BookingEvent, BookingItem
 from bookings.models.catalog import Item
+from bookings.models.guests import BookingGuest
 from bookings.models.programs import Program, ProgramParticipant
 from bookings.models.settings import AdminSetting
 from bookings.models.venues import Space, Venue
@@ -8,6 +9,7 @@ __all__ = [
     "AdminSetting",
     "Booking",
     "BookingEvent",
+    "BookingGuest",
     "BookingItem",
     "Item",
     "Program",

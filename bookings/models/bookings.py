@@ -80,6 +80,12 @@ class Booking(models.Model):
     is_admin_booking = models.BooleanField(default=False)
     banner_image_url = models.CharField(max_length=500, blank=True)
     stage_banner_url = models.CharField(max_length=500, blank=True)
+    # Where guests are picked up, as the booking screen sends them (the legacy appended them to
+    # customer_note); read by staff arranging transport, never by the lists.
+    # Database defaults too, so rows written by SQL (bulk loads, the legacy import) need not
+    # name these columns.
+    transport_locations = models.JSONField(default=list, db_default=[], blank=True)
+    default_pickup_location = models.CharField(max_length=500, blank=True, db_default="")
     # NULL, not "": keyless bookings must not collide in the (user, key) unique index.
     idempotency_key = models.CharField(  # noqa: DJ001
         max_length=128, null=True, blank=True, editable=False

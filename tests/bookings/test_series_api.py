@@ -211,3 +211,59 @@ def test_the_booking_screens_nulls_are_understood(staff_client, studio):
         Decimal("0.00"),
         "Booked by admin without payment",
     )
+
+
+def test_the_guest_list_and_transport_locations_are_kept(customer_client, studio):
+    """The legacy kept guests in booking_guests (dropping those without ten digits) and the
+    transport locations inside customer_note; here nothing the screen sent is lost."""
+    pickup = {"address": "MG Road", "lat": 9.97, "lng": 76.28, "guests": ["g1"]}
+    response = customer_client.post(
+        "/api/bookings",
+        {
+            "space_id": studio.pk,
+            "start_datetime": naive(at(next_monday(), 18)),
+            "end_datetime": naive(at(next_monday(), 21)),
+            "customer_note": "Cake at 8",
+            "guest_list": [
+                {
+                    "id": "g1",
+                    "name": " Anu ",
+                    "mobile": "+91 98123-45678",
+                    "pickupLocation": None,
+                    "needsTransportation": True,
+                },
+                {"name": "Ravi", "mobile": "98123", "needsTransportation": None},
+            ],
+            "default_pickup_location": "Kochi Metro",
+            "transport_locations": [pickup],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    booking = Booking.objects.get()
+    assert (booking.customer_note, booking.transport_locations) == ("Cake at 8", [pickup])
+    assert booking.default_pickup_location == "Kochi Metro"
+    assert list(
+        booking.guests.values_list("name", "mobile", "pickup_location", "needs_transportation")
+    ) == [
+        ("Anu", "919812345678", "Kochi Metro", True),
+        ("Ravi", "98123", "Kochi Metro", False),
+    ]
+
+
+def test_a_guest_without_a_name_is_a_400_and_nothing_is_booked(customer_client, studio):
+    response = customer_client.post(
+        "/api/bookings",
+        {
+            "space_id": studio.pk,
+            "start_datetime": naive(at(next_monday(), 18)),
+            "end_datetime": naive(at(next_monday(), 21)),
+            "guest_list": [{"mobile": "9812345678"}],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"guest_list": {"0": {"name": ["This field is required."]}}}
+    assert not Booking.objects.exists()
