@@ -8,20 +8,18 @@ from django.db import Error as DatabaseError
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from lebrq.api.exceptions import DATABASE_UNAVAILABLE, error_body
+from lebrq.api.views import PublicAPIView
 from ops.memory import MemoryReader, MiB, process_rss_bytes
 
 logger = logging.getLogger(__name__)
 
 
-class HealthView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
+class HealthView(PublicAPIView):
+    """Probes carry no token; nothing here may depend on one."""
 
 
 class LivenessView(HealthView):

@@ -2,7 +2,6 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,6 +38,7 @@ from accounts.services import (
 )
 from lebrq.api.pagination import PagePagination
 from lebrq.api.permissions import IsStaff
+from lebrq.api.views import PublicAPIView
 
 BROKER_PENDING = "Your broker account is pending admin approval."
 BROKER_PENDING_ON_SIGNUP = (
@@ -56,12 +56,11 @@ def _tokens_for(user: User) -> dict[str, str]:
     }
 
 
-class LoginView(APIView):
-    """Exchange a username (or e-mail) and password for a Bearer access token."""
+class LoginView(PublicAPIView):
+    """Exchange a username (or e-mail) and password for a Bearer access token.
 
-    permission_classes = [AllowAny]
-    # A stale token the client still sends must not stand in the way of logging in again.
-    authentication_classes = []
+    Public: a stale token the client still sends must not stand in the way of logging in.
+    """
 
     def get_authenticate_header(self, request: Request) -> str:
         # With no authenticators DRF would turn a failed login into 403; it is a 401.
@@ -87,11 +86,8 @@ class LoginView(APIView):
         return Response(_tokens_for(user))
 
 
-class RegisterView(APIView):
+class RegisterView(PublicAPIView):
     """Create a customer, vendor or broker account; log it in unless it awaits approval."""
-
-    permission_classes = [AllowAny]
-    authentication_classes = []
 
     @extend_schema(
         request=RegisterSerializer,
@@ -179,12 +175,7 @@ class UserListView(APIView):
         )
 
 
-class PublicPostView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-
-class OtpSendView(PublicPostView):
+class OtpSendView(PublicAPIView):
     """Text a one-time password to a mobile number (sent by the task worker)."""
 
     @extend_schema(request=MobileSerializer, responses=OtpResultSerializer, tags=["auth"])
@@ -197,7 +188,7 @@ class OtpSendView(PublicPostView):
         )
 
 
-class OtpVerifyView(PublicPostView):
+class OtpVerifyView(PublicAPIView):
     @extend_schema(request=OtpCheckSerializer, responses=OtpResultSerializer, tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = OtpCheckSerializer(data=request.data)
@@ -210,7 +201,7 @@ class OtpVerifyView(PublicPostView):
         )
 
 
-class ResetPasswordView(PublicPostView):
+class ResetPasswordView(PublicAPIView):
     @extend_schema(request=ResetPasswordSerializer, responses=SuccessSerializer, tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = ResetPasswordSerializer(data=request.data)

@@ -11,10 +11,8 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from bookings import policies, public
 from bookings.api.serializers import RegularProgramSerializer
@@ -22,12 +20,8 @@ from bookings.choices import BookingType
 from bookings.models import Booking
 from lebrq.api.fields import VenueLocalDateTimeField
 from lebrq.api.pagination import PagePagination
-
-
-class PublicView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
+from lebrq.api.serializers import LegacyModelSerializer
+from lebrq.api.views import PublicAPIView
 
 # --- Regular programs -------------------------------------------------------------------------
 
@@ -48,7 +42,7 @@ class PublicProgramSerializer(RegularProgramSerializer):
         fields = [*RegularProgramSerializer.Meta.fields, "trainer"]
 
 
-class RegularProgramListView(PublicView):
+class RegularProgramListView(PublicAPIView):
     @extend_schema(
         parameters=[ProgramQuerySerializer],
         responses=PublicProgramSerializer(many=True),
@@ -76,7 +70,7 @@ class RegularProgramListView(PublicView):
 # --- One booking's public page -------------------------------------------------------------
 
 
-class PublicBookingSerializer(serializers.ModelSerializer[Booking]):
+class PublicBookingSerializer(LegacyModelSerializer[Booking]):
     space_name = serializers.CharField(source="space.name")
     venue_name = serializers.CharField(source="venue.name")
     start_datetime = VenueLocalDateTimeField()
@@ -127,7 +121,7 @@ class PublicBookingSerializer(serializers.ModelSerializer[Booking]):
         return body
 
 
-class PublicBookingView(PublicView):
+class PublicBookingView(PublicAPIView):
     @extend_schema(
         responses={200: PublicBookingSerializer, 404: OpenApiResponse(description="No booking.")},
         summary="A booking's public page (programs, shows, tickets)",
@@ -144,7 +138,7 @@ class PublicBookingView(PublicView):
 # --- Today's events ------------------------------------------------------------------------
 
 
-class TodaysEventSerializer(serializers.ModelSerializer[Booking]):
+class TodaysEventSerializer(LegacyModelSerializer[Booking]):
     event_name = serializers.SerializerMethodField()
     space_name = serializers.CharField(source="space.name")
     start_time = serializers.SerializerMethodField()
@@ -214,7 +208,7 @@ class TodaysEventsSerializer(serializers.Serializer[Any]):
     total_events = serializers.IntegerField()
 
 
-class TodaysEventsView(PublicView):
+class TodaysEventsView(PublicAPIView):
     @extend_schema(
         responses=TodaysEventsSerializer,
         summary="Today's events in every space (venue-local day)",
@@ -229,7 +223,7 @@ class TodaysEventsView(PublicView):
 # --- The public calendar ---------------------------------------------------------------------
 
 
-class CalendarBookingSerializer(serializers.ModelSerializer[Booking]):
+class CalendarBookingSerializer(LegacyModelSerializer[Booking]):
     start_datetime = VenueLocalDateTimeField()
     end_datetime = VenueLocalDateTimeField()
 
@@ -238,7 +232,7 @@ class CalendarBookingSerializer(serializers.ModelSerializer[Booking]):
         fields = list(public.CALENDAR_FIELDS)
 
 
-class CalendarView(PublicView):
+class CalendarView(PublicAPIView):
     @extend_schema(
         responses=CalendarBookingSerializer(many=True),
         summary=f"Every booking's time and kind, latest first (at most "
@@ -256,7 +250,7 @@ class RefundPercentageSerializer(serializers.Serializer[Any]):
     percentage = serializers.FloatField()
 
 
-class RefundPercentageView(PublicView):
+class RefundPercentageView(PublicAPIView):
     @extend_schema(
         responses=RefundPercentageSerializer,
         summary="The share of a cancelled booking's payments that is refunded",

@@ -5,14 +5,13 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from bookings import availability
 from bookings.models import Space
 from lebrq.api.fields import VenueLocalDateTimeField
+from lebrq.api.views import PublicAPIView
 
 
 class AvailableSlotsQuerySerializer(serializers.Serializer[Any]):
@@ -77,14 +76,7 @@ def _space_name(space_id: int) -> str:
     return name
 
 
-class PublicView(APIView):
-    """Venue pages are public; a stale token the browser still sends must not make a 401."""
-
-    permission_classes = [AllowAny]
-    authentication_classes = []
-
-
-class AvailableSlotsView(PublicView):
+class AvailableSlotsView(PublicAPIView):
     @extend_schema(
         parameters=[AvailableSlotsQuerySerializer],
         responses=AvailableSlotsSerializer,
@@ -113,7 +105,7 @@ class AvailableSlotsView(PublicView):
         return Response(AvailableSlotsSerializer(body).data)
 
 
-class ValidateSlotView(PublicView):
+class ValidateSlotView(PublicAPIView):
     @extend_schema(
         request=SlotCheckSerializer,
         responses=SlotCheckResultSerializer,

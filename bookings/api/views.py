@@ -15,7 +15,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +27,7 @@ from lebrq.api.filters import StableOrderingFilter
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.pagination import SkipLimitPagination
 from lebrq.api.permissions import IsStaff
+from lebrq.api.views import PublicAPIView
 from lebrq.converters import ROW_ID_REGEX
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -66,12 +67,9 @@ class IsOwnerOrStaff(BasePermission):
         return obj.user_id == request.user.id or request.user.is_staff
 
 
-class PublicReadOnlyViewSet[M: Model](viewsets.ReadOnlyModelViewSet[M]):
-    """Catalog reads for everyone. No authentication at all, so a stale token a client still
-    sends can never turn a public page into a 401."""
+class PublicReadOnlyViewSet[M: Model](PublicAPIView, viewsets.ReadOnlyModelViewSet[M]):
+    """Catalog reads for everyone (lebrq.api.views.PublicAPIView)."""
 
-    permission_classes = [AllowAny]
-    authentication_classes = []
     lookup_value_regex = ROW_ID_REGEX
 
 

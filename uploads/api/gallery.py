@@ -6,11 +6,11 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lebrq.api.serializers import LegacyModelSerializer
+from lebrq.api.views import PublicAPIView
 from lebrq.converters import ROW_ID_REGEX
 from uploads.models import GalleryImage
 
@@ -57,10 +57,8 @@ PUBLIC_GALLERY_MAX_ROWS = 1000
 
 
 @extend_schema(tags=["catalog"])
-class GalleryViewSet(viewsets.ReadOnlyModelViewSet[GalleryImage]):
+class GalleryViewSet(PublicAPIView, viewsets.ReadOnlyModelViewSet[GalleryImage]):
     serializer_class = GalleryImageSerializer
-    permission_classes = [AllowAny]
-    authentication_classes = []
     lookup_value_regex = ROW_ID_REGEX
 
     def get_queryset(self) -> QuerySet[GalleryImage]:
