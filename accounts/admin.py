@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from accounts.models import BrokerProfile, OtpChallenge, User, VendorProfile
 from accounts.services import brokers_approve
+from lebrq.admin import LargeTableAdmin
 
 
 @admin.register(User)
@@ -69,14 +70,13 @@ class BrokerProfileAdmin(admin.ModelAdmin[BrokerProfile]):
 
 
 @admin.register(OtpChallenge)
-class OtpChallengeAdmin(admin.ModelAdmin[OtpChallenge]):
+class OtpChallengeAdmin(LargeTableAdmin[OtpChallenge]):
     """Codes sent, for support ("did the SMS go out?"): the codes themselves are not kept."""
 
     list_display = ("mobile", "created_at", "expires_at", "attempts", "verified_at", "used_at")
     search_fields = ("=mobile",)
     exclude = ("code_hash",)
     readonly_fields = ("mobile", "created_at", "expires_at", "attempts", "verified_at", "used_at")
-    show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -108,7 +108,9 @@ class OtpChallenge(models.Model):
         db_table = "otp_challenges"
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["mobile", "created_at", "id"], name="otp_mobile_created_idx")
+            models.Index(fields=["mobile", "created_at", "id"], name="otp_mobile_created_idx"),
+            # The admin's list order.
+            models.Index(fields=["created_at", "id"], name="otp_list_idx"),
         ]
         verbose_name = "OTP challenge"
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bookings.choices import BookingType
 from bookings.models import Booking
+from bookings.selectors import LIST_BLOBS
 
 # Bookings any visitor may see in full: programs and shows, and events the venue itself
 # booked. A customer's private booking shows only its time and type.
@@ -21,17 +22,6 @@ PUBLIC_PROGRAM_TYPES = (BookingType.DAILY, BookingType.LIVE)
 CALENDAR_MAX_ROWS = 5000
 # Today's events of every space: a day holds a few dozen at most.
 TODAY_MAX_ROWS = 500
-
-# JSON the public lists never show, not loaded (as bookings.selectors does for the others).
-_LIST_BLOBS = (
-    "transport_locations",
-    "space__description",
-    "space__features",
-    "space__pricing_overrides",
-    "space__event_types",
-    "space__stage_options",
-    "space__banner_sizes",
-)
 
 
 def is_public_event(booking: Booking) -> bool:
@@ -46,7 +36,7 @@ def program_list(*, booking_type: str | None, include_past: bool) -> QuerySet[Bo
     bookings = Booking.objects.filter(booking_type__in=types).select_related("space")
     if not include_past:
         bookings = bookings.filter(end_datetime__gte=timezone.now())
-    return bookings.defer(*_LIST_BLOBS).order_by("start_datetime", "id")
+    return bookings.defer(*LIST_BLOBS).order_by("start_datetime", "id")
 
 
 def one_per_series(bookings: Sequence[Booking], *, today: date) -> list[Booking]:
@@ -75,13 +65,16 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def todays_events(day: date) -> list[Booking]:
-    """Bookings that hold their slot and touch `day` (venue-local), earliest first."""
+def todays_events(day: date) -> QuerySet[Booking]:
+    """Bookings that hold their slot and touch `day` (venue-local), earliest first, at most
+    TODAY_MAX_ROWS. Joined from each space through its (space, end_datetime) index: the day
+    and what is still to come, never the bookings of the past (tests/bookings/
+    test_list_indexes.py)."""
     start, end = _day_bounds(day)
     bookings = Booking.objects.holding_slot().filter(start_datetime__lt=end, end_datetime__gt=start)
-    return list(
+    return (
         bookings.select_related("space")
-        .defer(*_LIST_BLOBS)
+        .defer(*LIST_BLOBS)
         .order_by("start_datetime", "id")[:TODAY_MAX_ROWS]
     )
 

@@ -11,7 +11,7 @@ from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
 # Booking lists show the space's and venue's names, not the JSON blobs the frontend reads on
 # space pages (nor the booking's transport locations): decoding those for every row was the
 # largest CPU cost of a list page.
-_LIST_BLOBS = (
+LIST_BLOBS = (
     "transport_locations",
     "space__description",
     "space__features",
@@ -36,7 +36,7 @@ def _with_items(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 def booking_list_for_user(user: User) -> QuerySet[Booking]:
     """The user's own bookings, newest first."""
     bookings = Booking.objects.filter(user=user).select_related("space", "venue")
-    return _with_items(bookings.defer(*_LIST_BLOBS)).order_by("-created_at", "-id")
+    return _with_items(bookings.defer(*LIST_BLOBS)).order_by("-created_at", "-id")
 
 
 def booking_list_with_items() -> QuerySet[Booking]:
@@ -54,13 +54,13 @@ def booking_get(pk: int) -> Booking:
 def booking_list_for_staff() -> QuerySet[Booking]:
     return (
         Booking.objects.select_related("user", "space", "venue")
-        .defer(*_LIST_BLOBS, "user__password")
+        .defer(*LIST_BLOBS, "user__password")
         .order_by("-created_at", "-id")
     )
 
 
 def booking_item_list_for_staff() -> QuerySet[BookingItem]:
-    blobs = [f"booking__{field}" for field in _LIST_BLOBS]
+    blobs = [f"booking__{field}" for field in LIST_BLOBS]
     return (
         BookingItem.objects.select_related(
             "booking__user", "booking__space", "booking__venue", "item", "vendor"

@@ -34,6 +34,8 @@ class OutboundSms(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at", "id"], name="outbound_sms_status_idx"),
             models.Index(fields=["to", "created_at"], name="outbound_sms_to_idx"),
+            # The admin's list order and its date hierarchy's MIN/MAX.
+            models.Index(fields=["created_at", "id"], name="outbound_sms_list_idx"),
         ]
         verbose_name = "outgoing SMS"
         verbose_name_plural = "outgoing SMS"

@@ -4,16 +4,22 @@ The deep page of a customer's 200,000 bookings took 208 ms with a filesort and 6
 (make bench-bookings): an index must end in the list's order, ties by id included.
 """
 
+import json
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from bookings.choices import BookingStatus
+from bookings.models import Booking
+from bookings.public import todays_events
 from bookings.selectors import (
     booking_item_list_for_staff,
     booking_list_for_staff,
     booking_list_for_user,
 )
-from tests.factories import BookingFactory, BookingItemFactory
+from tests.factories import BookingFactory, BookingItemFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +74,70 @@ def test_the_staff_item_list_and_its_filters_need_no_sort(lines):
 
 def test_the_check_sees_a_sort_when_no_index_gives_the_order(lines):
     assert sorts(plan_of_a_page(booking_list_for_staff().order_by("-attendees", "-id")))
+
+
+def rows_read_from_bookings(queryset) -> int:
+    """How many rows MariaDB actually read from the bookings table for this query."""
+    plan = json.loads(queryset.explain(format="json", analyze=True))
+    if isinstance(plan, str):  # MariaDB's JSON arrives as one quoted JSON string
+        plan = json.loads(plan)
+    found = [
+        node["r_rows"]
+        for node in _walk(plan)
+        if isinstance(node, dict) and node.get("table_name") == "bookings" and "r_rows" in node
+    ]
+    assert found, plan
+    return int(sum(found))
+
+
+def _walk(node):
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        yield from _walk(child)
+
+
+@pytest.fixture
+def a_year_of_past_bookings():
+    template = BookingFactory()
+    spaces = [template.space, *(SpaceFactory(venue=template.venue) for _ in range(4))]
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    Booking.objects.bulk_create(
+        Booking(
+            user_id=template.user_id,
+            venue_id=template.venue_id,
+            space_id=spaces[day % len(spaces)].pk,
+            start_datetime=midnight - timedelta(days=day, hours=-10),
+            end_datetime=midnight - timedelta(days=day, hours=-12),
+            status=BookingStatus.APPROVED,
+        )
+        for day in range(1, 366)
+    )
+    for hour in (9, 14, 18):
+        BookingFactory(
+            space=template.space,
+            start_datetime=midnight + timedelta(hours=hour),
+            end_datetime=midnight + timedelta(hours=hour + 2),
+        )
+    return midnight
+
+
+@pytest.mark.skipif(
+    connection.vendor != "mysql", reason="reads ANALYZE FORMAT=JSON, MariaDB's actual row counts"
+)
+def test_todays_events_read_the_day_not_the_past_year(a_year_of_past_bookings):
+    today = timezone.localdate()
+
+    assert len(todays_events(today)) == 3
+    assert rows_read_from_bookings(todays_events(today)) <= 10
+
+
+@pytest.mark.skipif(
+    connection.vendor != "mysql", reason="reads ANALYZE FORMAT=JSON, MariaDB's actual row counts"
+)
+def test_the_check_sees_a_query_that_reads_the_past(a_year_of_past_bookings):
+    everything_before_tonight = Booking.objects.filter(
+        start_datetime__lt=a_year_of_past_bookings + timedelta(days=1)
+    ).order_by("start_datetime", "id")
+
+    assert rows_read_from_bookings(everything_before_tonight) >= 365
