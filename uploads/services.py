@@ -11,11 +11,12 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.db import transaction
 
 from accounts.models import User
@@ -208,6 +209,32 @@ DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(?:;[\w-]+=[\w.-]+)*;b
 PICTURE_URL = re.compile(r"^(https?://\S+|/api/uploads/[0-9]+)$")
 
 
+# Base64 characters decoded at a time: a multiple of 4, so every piece but the last decodes
+# alone; 48 KiB of bytes each.
+BASE64_PIECE = 64 * 1024
+
+
+@contextmanager
+def _decoded_to_temporary_file(text: str, start: int) -> Iterator[TemporaryUploadedFile]:
+    """The base64 in text[start:], decoded piece by piece into a temporary file (the JSON
+    body already holds the text; the picture's bytes are not held a second time)."""
+    picture = TemporaryUploadedFile("profile-picture", "application/octet-stream", 0, None)
+    try:
+        for offset in range(start, len(text), BASE64_PIECE):
+            try:
+                piece = base64.b64decode(text[offset : offset + BASE64_PIECE], validate=True)
+            except binascii.Error:
+                raise UploadRejected(
+                    "profile_image: the picture is not valid base64.", code="invalid_base64"
+                ) from None
+            picture.write(piece)
+        picture.size = picture.tell()
+        picture.seek(0)
+        yield picture
+    finally:
+        picture.close()
+
+
 def profile_image_set(*, user: User, value: str) -> str:
     """Set the user's profile picture from a base64 data URI (stored as a public image upload,
     validated like any other) or a URL; returns what `profile_image` now holds.
@@ -217,16 +244,10 @@ def profile_image_set(*, user: User, value: str) -> str:
     value = value.strip()
     match = DATA_URI.match(value)
     if match:
-        try:
-            content = base64.b64decode(value[match.end() :], validate=True)
-        except binascii.Error:
-            raise UploadRejected(
-                "profile_image: the picture is not valid base64.", code="invalid_base64"
-            ) from None
-        picture = SimpleUploadedFile("profile-picture", content)
-        upload = upload_store(
-            uploaded_file=picture, owner=user, kind=UploadKind.IMAGE, is_public=True
-        )
+        with _decoded_to_temporary_file(value, match.end()) as picture:
+            upload = upload_store(
+                uploaded_file=picture, owner=user, kind=UploadKind.IMAGE, is_public=True
+            )
         url = upload.get_absolute_url()
     elif PICTURE_URL.match(value) and len(value) <= 500:
         url = value
