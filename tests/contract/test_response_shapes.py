@@ -520,10 +520,21 @@ def test_catalog_resources(world, api_client):
     assert api_client.get(f"/api/programs/{program.pk}").json() == program_body(program)
 
 
+def test_the_legacy_bare_array_lists(world, api_client):
+    """The venue picker (app/admin/spaces/new.tsx) and the space screens read these lists as
+    bare arrays of the same resources."""
+    venue, space = world["venue"], world["space"]
+
+    assert api_client.get("/api/venues/").json() == [venue_body(venue)]
+    assert api_client.get("/api/venues/spaces").json() == [space_body(space)]
+    assert api_client.get(f"/api/venues/{venue.pk}/spaces").json() == [space_body(space)]
+
+
 def test_gallery_entry(gallery_entry, api_client):
     body = api_client.get(f"/api/gallery/{gallery_entry.pk}").json()
 
     assert body == gallery_body(gallery_entry)
+    assert api_client.get("/api/gallery/public").json() == [gallery_body(gallery_entry)]
 
 
 def test_upload_result(world):
