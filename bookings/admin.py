@@ -83,7 +83,8 @@ class BookingItemInline(admin.TabularInline[BookingItem, Booking]):
 
     model = BookingItem
     fields = (
-        "item",
+        "kind",
+        "name",
         "vendor",
         "quantity",
         "hours_used",
@@ -93,7 +94,7 @@ class BookingItemInline(admin.TabularInline[BookingItem, Booking]):
         "is_supplied",
         "payment_settled",
     )
-    readonly_fields = ("item", "quantity", "hours_used", "unit_price", "total_price")
+    readonly_fields = ("kind", "name", "quantity", "hours_used", "unit_price", "total_price")
     autocomplete_fields = ("vendor",)
     extra = 0
 
@@ -300,7 +301,8 @@ class BookingAdmin(LargeTableAdmin[Booking]):
 class BookingItemAdmin(LargeTableAdmin[BookingItem]):
     list_display = (
         "booking",
-        "item",
+        "name",
+        "kind",
         "vendor",
         "quantity",
         "total_price",
@@ -311,11 +313,14 @@ class BookingItemAdmin(LargeTableAdmin[BookingItem]):
     )
     list_filter = ("booking_status", "payment_settled", "is_supplied", "event_date")
     list_select_related = ("booking", "item", "vendor")
-    search_fields = ("=booking__booking_reference", "item__name", "vendor__company_name")
+    search_fields = ("=booking__booking_reference", "name", "vendor__company_name")
     autocomplete_fields = ("vendor",)
     readonly_fields = (
         "booking",
+        "kind",
         "item",
+        "name",
+        "code",
         "quantity",
         "hours_used",
         "unit_price",

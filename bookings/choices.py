@@ -10,10 +10,30 @@ class BookingStatus(models.TextChoices):
 
 
 class BookingType(models.TextChoices):
+    """Every value the frontend sends (the legacy stored any string)."""
+
     ONE_DAY = "one_day", "One day"
     DAILY = "daily", "Daily (regular program)"
     # The legacy value, kept byte for byte: the frontend filters live shows with it.
     LIVE = "live-", "Live show"
+    LIVE_PLAIN = "live", "Live show (older screens)"
+    RECURRING = "recurring", "Recurring training"
+    MONTHLY = "monthly", "Monthly"
+    RACK_ORDER = "rack_order", "Rack order"
+
+
+class BookingLineKind(models.TextChoices):
+    """What a line of a booking is: a catalog item, or one of the space's own priced options."""
+
+    CATALOG = "catalog", "Catalog item"
+    FEATURE = "feature", "Paid hall feature"
+    STAGE = "stage", "Stage"
+    BANNER = "banner", "Banner"
+    STAGE_BANNER = "stage_banner", "Stage banner image"
+    TRANSPORT = "transport", "Transport"
+    EVENT_DISCOUNT = "event_discount", "Event type discount"
+    WEEKEND_SURCHARGE = "weekend_surcharge", "Weekend surcharge"
+    ROUNDING = "rounding", "Rounding to the rupee"
 
 
 class BookingItemStatus(models.TextChoices):

@@ -15,3 +15,10 @@ class SlotUnavailable(BookingConflict):
 
 class InvalidTransition(BookingConflict):
     default_code = "invalid_transition"
+
+
+class PriceMismatch(BookingConflict):
+    """The client's total is not the server's price: both figures travel in `extra`."""
+
+    default_message = "The total shown is not the price of this booking."
+    default_code = "price_mismatch"

@@ -113,7 +113,7 @@ def invoice_for(booking: Booking) -> Invoice:
         )
     ]
     for line in booking.items.all():
-        description = line.item.name
+        description = line.name
         if line.hours_used:
             description += f" ({line.hours_used.normalize():f} h)"
         lines.append(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings import pricing
 from bookings.choices import BookingItemStatus, BookingStatus, BookingType
-from bookings.exceptions import BookingConflict, InvalidTransition, SlotUnavailable
+from bookings.exceptions import BookingConflict, InvalidTransition, PriceMismatch, SlotUnavailable
 from bookings.models import Booking, BookingEvent, BookingGuest, BookingItem, Item, Space
 from lebrq.errors import Forbidden, InvalidInput
 
@@ -47,6 +47,10 @@ class BookingRequest:
     start: datetime
     end: datetime
     items: tuple[ItemRequest, ...] = ()
+    # The space's own options (paid features, stage, banner...), the frontend's custom_items.
+    options: tuple[pricing.SpaceOptionRequest, ...] = ()
+    # The total the customer was shown, when the client sends one: refused if it is not ours.
+    client_total: Decimal | None = None
     attendees: int | None = None
     event_type: str = ""
     booking_type: str = BookingType.ONE_DAY
@@ -99,6 +103,37 @@ def _catalog_items(space: Space, requests: Sequence[ItemRequest]) -> dict[int, I
             "items", f"Items not available for this space: {', '.join(map(str, missing))}."
         )
     return found
+
+
+def _quote(space: Space, request: BookingRequest, catalog: dict[int, Item]) -> pricing.Quote:
+    return pricing.quote(
+        space=pricing.SpacePrices(
+            price_per_hour=space.price_per_hour,
+            pricing_overrides=space.pricing_overrides,
+            features=space.features,
+            stage_options=space.stage_options,
+            banner_sizes=space.banner_sizes,
+            event_types=space.event_types,
+        ),
+        start=request.start,
+        end=request.end,
+        local_day=timezone.localdate(request.start),
+        event_type=request.event_type,
+        booking_type=request.booking_type,
+        catalog=[
+            pricing.CatalogLine(
+                item_id=line.item_id,
+                name=catalog[line.item_id].name,
+                unit_price=catalog[line.item_id].price,
+                quantity=line.quantity,
+                hours_used=line.hours_used,
+                base_hours_included=catalog[line.item_id].base_hours_included,
+                rate_per_extra_hour=catalog[line.item_id].rate_per_extra_hour,
+            )
+            for line in request.items
+        ],
+        options=request.options,
+    )
 
 
 def _lock_space(space_id: int) -> Space | None:
@@ -182,36 +217,40 @@ def _insert_booking(
     series_reference: str = "",
 ) -> Booking:
     catalog = _catalog_items(space, request.items) if request.items else {}
-    event_date = timezone.localdate(request.start)
-    lines = []
-    for line_request in request.items:
-        item = catalog[line_request.item_id]
-        total = pricing.item_line_total(
-            unit_price=item.price,
-            quantity=line_request.quantity,
-            hours_used=line_request.hours_used,
-            base_hours_included=item.base_hours_included,
-            rate_per_extra_hour=item.rate_per_extra_hour,
-        )
-        lines.append(
-            BookingItem(
-                item=item,
-                vendor_id=item.vendor_id,
-                quantity=line_request.quantity,
-                hours_used=line_request.hours_used,
-                unit_price=item.price,
-                total_price=pricing.money(total),
-                event_date=event_date,
-            )
-        )
-    hours = pricing.booked_hours(request.start, request.end)
-    space_amount = pricing.money(pricing.space_charge(space.price_per_hour, hours))
-    total = space_amount + sum((line.total_price for line in lines), Decimal("0"))
+    priced = _quote(space, request, catalog)
     if request.venue_program:
         # The venue's own event costs nobody anything; its lines stay as what it uses.
-        space_amount = total = Decimal("0")
-        for line in lines:
-            line.unit_price = line.total_price = Decimal("0")
+        priced = pricing.Quote(
+            hire=Decimal("0"),
+            lines=tuple(
+                replace(line, unit_price=Decimal("0"), total=Decimal("0")) for line in priced.lines
+            ),
+            total=Decimal("0"),
+            stage_banner_url=priced.stage_banner_url,
+        )
+    elif request.client_total is not None and request.client_total != priced.total:
+        raise PriceMismatch(
+            f"The total shown ({request.client_total}) is not the price of this booking "
+            f"({priced.total}); reload the prices and try again.",
+            extra={"client_total": str(request.client_total), "server_total": str(priced.total)},
+        )
+    event_date = timezone.localdate(request.start)
+    lines = [
+        BookingItem(
+            kind=line.kind,
+            item_id=line.item_id,
+            vendor_id=catalog[line.item_id].vendor_id if line.item_id else None,
+            name=line.name,
+            code=line.code,
+            quantity=line.quantity,
+            hours_used=line.hours_used,
+            unit_price=line.unit_price,
+            total_price=line.total,
+            event_date=event_date,
+        )
+        for line in priced.lines
+    ]
+    space_amount, total = priced.hire, priced.total
     booking = Booking.objects.create(
         user=user,
         venue_id=space.venue_id,
@@ -229,7 +268,7 @@ def _insert_booking(
         booking_type=request.booking_type,
         customer_note=request.customer_note,
         banner_image_url=request.banner_image_url,
-        stage_banner_url=request.stage_banner_url,
+        stage_banner_url=request.stage_banner_url or priced.stage_banner_url,
         is_admin_booking=request.venue_program,
         admin_note=request.admin_note,
         status=BookingStatus.APPROVED if request.venue_program else BookingStatus.PENDING,

@@ -124,6 +124,7 @@ class BookingItemFactory(ModelFactory[BookingItem]):
     booking = factory.SubFactory(BookingFactory)
     item = factory.SubFactory(ItemFactory)
     vendor = factory.SelfAttribute("item.vendor")
+    name = factory.SelfAttribute("item.name")
     quantity = 2
     unit_price = factory.SelfAttribute("item.price")
     total_price = factory.LazyAttribute(lambda line: line.unit_price * line.quantity)

@@ -75,7 +75,7 @@ def test_booking_change_page_shows_its_items_inline(superuser_client):
     )
 
     assert response.status_code == 200
-    assert line.item.name.encode() in response.content
+    assert line.name.encode() in response.content
 
 
 def test_delete_selected_refuses_a_selection_over_the_limit(superuser_client, settings):

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -8,6 +9,7 @@ from rest_framework import serializers
 from accounts.models import User
 from bookings.choices import BookingType
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
+from bookings.pricing import SpaceOptionRequest, money
 from bookings.services import BookingRequest, GuestRequest, ItemRequest, SeriesRequest
 from lebrq.api.fields import NaiveUtcDateTimeField, VenueLocalDateTimeField
 from lebrq.api.serializers import LegacyModelSerializer
@@ -104,14 +106,15 @@ class ProgramSerializer(LegacyModelSerializer[Program]):
 
 
 class BookingLineSerializer(LegacyModelSerializer[BookingItem]):
-    item_name = serializers.CharField(source="item.name")
-    item_description = serializers.CharField(source="item.description")
-    image_url = serializers.CharField(source="item.image_url")
+    item_name = serializers.CharField(source="name")
+    item_description = serializers.CharField(source="description")
+    image_url = serializers.CharField()
 
     class Meta:
         model = BookingItem
         fields = [
             "id",
+            "kind",
             "item_id",
             "item_name",
             "item_description",
@@ -239,6 +242,28 @@ class GuestSerializer(serializers.Serializer[Any]):
     needsTransportation = serializers.BooleanField(required=False, allow_null=True, default=False)
 
 
+class SpaceOptionSerializer(serializers.Serializer[Any]):
+    """One of custom_items: the space's own option, named by code; the server prices it."""
+
+    code = serializers.CharField(max_length=600, allow_blank=True, allow_null=True)
+    name = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, allow_null=True, default=""
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    unit_price = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        help_text="Ignored: the price comes from the space's own tables.",
+    )
+
+    def validate_code(self, code: str | None) -> str:
+        if not code:
+            raise serializers.ValidationError("Name the option by its code.")
+        return code
+
+
 class BookingCreateSerializer(serializers.Serializer[Any]):
     """What a customer sends to book. Prices are never taken from the client."""
 
@@ -250,6 +275,17 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
     # DRF's ListSerializer takes max_length (3.14+); the stubs' __init__ does not list it.
     items = BookingLineRequestSerializer(  # type: ignore[call-arg]
         many=True, required=False, max_length=50, default=list
+    )
+    custom_items = SpaceOptionSerializer(  # type: ignore[call-arg]
+        many=True, required=False, allow_null=True, max_length=50
+    )
+    total_amount = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        help_text="The total the customer was shown; a booking at another price is refused (409).",
     )
     attendees = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     # The frontend sends null for "not given" in these: null reads as empty.
@@ -283,6 +319,13 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
     admin_note = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, allow_null=True
     )
+    admin_notes = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Legacy name of admin_note (the meeting-room screen sends it).",
+    )
     guest_list = GuestSerializer(  # type: ignore[call-arg]
         many=True, required=False, allow_null=True, max_length=500
     )
@@ -311,6 +354,15 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
             start=data["start_datetime"],
             end=data["end_datetime"],
             items=tuple(ItemRequest(**line) for line in data["items"]),
+            options=tuple(
+                SpaceOptionRequest(
+                    code=option["code"], quantity=option["quantity"], name=option.get("name") or ""
+                )
+                for option in data.get("custom_items") or ()
+            ),
+            client_total=(
+                None if data.get("total_amount") is None else money(data["total_amount"])
+            ),
             attendees=data.get("attendees"),
             event_type=data.get("event_type") or "",
             booking_type=data.get("booking_type") or self.default_booking_type,
@@ -318,7 +370,7 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
             banner_image_url=data.get("banner_image_url") or data.get("banner_img_url") or "",
             stage_banner_url=data.get("stage_banner_url") or "",
             venue_program=bool(data.get("is_admin_booking")),
-            admin_note=data.get("admin_note") or "",
+            admin_note=data.get("admin_note") or data.get("admin_notes") or "",
             guests=tuple(
                 GuestRequest(
                     name=guest["name"].strip(),
@@ -364,7 +416,8 @@ class SeriesCreateSerializer(BookingCreateSerializer):
             else timezone.localdate(data["end_datetime"])
         )
         return SeriesRequest(
-            booking=self.booking_request(),
+            # A series is priced per day; the screen's figure is not one booking's total.
+            booking=replace(self.booking_request(), client_total=None),
             first_day=first_day,
             last_day=last_day,
             excluded_weekdays=frozenset(data.get("excluded_weekdays") or ()),
@@ -417,8 +470,8 @@ class StaffBookingItemSerializer(LegacyModelSerializer[BookingItem]):
     booking_created_at = NaiveUtcDateTimeField(source="booking.created_at")
     booking_state = serializers.CharField(source="booking.status")
     event_type = serializers.CharField(source="booking.event_type")
-    item_name = serializers.CharField(source="item.name")
-    image_url = serializers.CharField(source="item.image_url")
+    item_name = serializers.CharField(source="name")
+    image_url = serializers.CharField()
     vendor_company = serializers.CharField(source="vendor.company_name", default=None)
     vendor_phone = serializers.CharField(source="vendor.contact_phone", default=None)
     vendor_email = serializers.CharField(source="vendor.contact_email", default=None)

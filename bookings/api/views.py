@@ -312,7 +312,7 @@ class StaffBookingItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Boo
         "^booking__user__email",
         "^booking__user__username",
         "^booking__user__mobile",
-        "^item__name",
+        "^name",
     ]
     ordering_fields = ["event_date", "created_at", "total_price"]
     ordering = ["event_date", "id"]

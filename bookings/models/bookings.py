@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import VendorProfile
-from bookings.choices import BookingItemStatus, BookingStatus, BookingType
+from bookings.choices import BookingItemStatus, BookingLineKind, BookingStatus, BookingType
 from bookings.models.catalog import Item
 from bookings.models.venues import Space, Venue
 
@@ -48,7 +48,7 @@ class Booking(models.Model):
         max_length=32, choices=BookingStatus.choices, default=BookingStatus.PENDING
     )
     booking_type = models.CharField(
-        max_length=20, choices=BookingType.choices, default=BookingType.ONE_DAY
+        max_length=50, choices=BookingType.choices, default=BookingType.ONE_DAY
     )
     event_type = models.CharField(max_length=100, blank=True)
     space_amount = models.DecimalField(
@@ -135,10 +135,30 @@ class Booking(models.Model):
 
 
 class BookingItem(models.Model):
-    """One catalog add-on on a booking, priced when the booking was made."""
+    """One line of what a booking bought, priced by the server when the booking was made: a
+    catalog add-on, one of the space's options (paid feature, stage, banner), or an adjustment
+    (event discount, weekend surcharge). The lines and the hire add up to the total."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="items")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="booking_items")
+    kind = models.CharField(
+        max_length=20,
+        choices=BookingLineKind.choices,
+        default=BookingLineKind.CATALOG,
+        db_default=BookingLineKind.CATALOG,
+    )
+    item = models.ForeignKey(
+        Item,
+        on_delete=models.PROTECT,
+        related_name="booking_items",
+        null=True,
+        blank=True,
+        help_text="The catalog item; empty for the space's own options and adjustments.",
+    )
+    # The name as bought (a catalog item renamed later keeps its old name on old invoices).
+    name = models.CharField(max_length=255, db_default="")
+    # The option's id in the space's JSON (stage or banner id, feature id), as the frontend
+    # sends it in custom_items[].code.
+    code = models.CharField(max_length=100, blank=True, db_default="")
     vendor = models.ForeignKey(
         VendorProfile,
         on_delete=models.SET_NULL,
@@ -181,7 +201,15 @@ class BookingItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} x item {self.item_id}"
+        return f"{self.quantity} x {self.name or self.item_id}"
+
+    @property
+    def image_url(self) -> str:
+        return self.item.image_url if self.item is not None else ""
+
+    @property
+    def description(self) -> str:
+        return self.item.description if self.item is not None else ""
 
 
 class BookingEvent(models.Model):

@@ -16,6 +16,13 @@ def local(days: int, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+def on_weekday(weekday: int, hour: int, minute: int = 0) -> datetime:
+    """The first such weekday (Monday = 0) at least three days ahead: prices differ at weekends."""
+    day = timezone.localdate() + timedelta(days=3)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
 def naive_iso(moment: datetime) -> str:
     """How the legacy frontend sends datetimes: local wall time without an offset."""
     return timezone.localtime(moment).replace(tzinfo=None).isoformat()
@@ -46,18 +53,19 @@ def test_create_prices_everything_on_the_server_from_current_catalog_prices(
     )
     payload = booking_payload(
         space,
+        start_datetime=naive_iso(on_weekday(2, 10)),
+        end_datetime=naive_iso(on_weekday(2, 13, 30)),
         items=[
             {"item_id": cake.pk, "quantity": 2, "unit_price": 1},
             {"item_id": band.pk, "quantity": 1, "hours_used": "4.5"},
         ],
-        total_amount=1,  # sent by the legacy frontend; must be ignored
     )
 
     response = customer_client.post("/api/bookings", payload, format="json")
 
     assert response.status_code == 201, response.json()
     body = response.json()
-    # 3.5 h x 1000 + 2 x 1200.50 + (15000 + 1.5 h x 2500)
+    # 3.5 h x 1000 + 2 x 1200.50 + (15000 + 1.5 h x 2500), the item's unit_price ignored
     assert body["total_amount"] == 3500 + 2401 + 18750
     assert body["advance_amount"] == 7395.3
     assert body["status"] == "pending"

@@ -186,7 +186,7 @@ def test_booking_items_list_is_by_event_date_with_booking_vendor_and_customer(st
     assert sooner.vendor is not None
     assert row["booking_reference"] == sooner.booking.booking_reference
     assert row["vendor_company"] == sooner.vendor.company_name
-    assert row["item_name"] == sooner.item.name
+    assert row["item_name"] == sooner.name
     assert row["space_name"] == sooner.booking.space.name
 
 

@@ -257,6 +257,7 @@ def program_body(program: Program) -> dict[str, Any]:
 def line_body(line: BookingItem) -> dict[str, Any]:
     return {
         "id": line.pk,
+        "kind": "catalog",
         "item_id": line.item_id,
         "item_name": "Birthday cake",
         "item_description": "1 kg",
