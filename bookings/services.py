@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings import pricing
-from bookings.choices import BookingItemStatus, BookingStatus, BookingType
+from bookings.choices import BookingItemStatus, BookingLineKind, BookingStatus, BookingType
 from bookings.exceptions import BookingConflict, InvalidTransition, PriceMismatch, SlotUnavailable
 from bookings.models import Booking, BookingEvent, BookingGuest, BookingItem, Item, Space
 from lebrq.errors import Forbidden, InvalidInput
@@ -136,6 +136,46 @@ def _quote(space: Space, request: BookingRequest, catalog: dict[int, Item]) -> p
     )
 
 
+def _priced(space: Space, request: BookingRequest, catalog: dict[int, Item]) -> pricing.Quote:
+    """The server's price of `request`; PriceMismatch when the client showed another total."""
+    priced = _quote(space, request, catalog)
+    if request.venue_program:
+        # The venue's own event costs nobody anything; its lines stay as what it uses.
+        return pricing.Quote(
+            hire=Decimal("0"),
+            lines=tuple(
+                replace(line, unit_price=Decimal("0"), total=Decimal("0")) for line in priced.lines
+            ),
+            total=Decimal("0"),
+            stage_banner_url=priced.stage_banner_url,
+        )
+    if request.client_total is not None and request.client_total != priced.total:
+        raise PriceMismatch(
+            f"The total shown ({request.client_total}) is not the price of this booking "
+            f"({priced.total}); reload the prices and try again.",
+            extra={"client_total": str(request.client_total), "server_total": str(priced.total)},
+        )
+    return priced
+
+
+def _line_row(
+    booking: Booking, line: pricing.PricedLine, catalog: dict[int, Item], event_date: date
+) -> BookingItem:
+    return BookingItem(
+        booking=booking,
+        kind=line.kind,
+        item_id=line.item_id,
+        vendor_id=catalog[line.item_id].vendor_id if line.item_id is not None else None,
+        name=line.name,
+        code=line.code,
+        quantity=line.quantity,
+        hours_used=line.hours_used,
+        unit_price=line.unit_price,
+        total_price=line.total,
+        event_date=event_date,
+    )
+
+
 def _lock_space(space_id: int) -> Space | None:
     """Lock the space's row until the transaction ends.
 
@@ -217,39 +257,7 @@ def _insert_booking(
     series_reference: str = "",
 ) -> Booking:
     catalog = _catalog_items(space, request.items) if request.items else {}
-    priced = _quote(space, request, catalog)
-    if request.venue_program:
-        # The venue's own event costs nobody anything; its lines stay as what it uses.
-        priced = pricing.Quote(
-            hire=Decimal("0"),
-            lines=tuple(
-                replace(line, unit_price=Decimal("0"), total=Decimal("0")) for line in priced.lines
-            ),
-            total=Decimal("0"),
-            stage_banner_url=priced.stage_banner_url,
-        )
-    elif request.client_total is not None and request.client_total != priced.total:
-        raise PriceMismatch(
-            f"The total shown ({request.client_total}) is not the price of this booking "
-            f"({priced.total}); reload the prices and try again.",
-            extra={"client_total": str(request.client_total), "server_total": str(priced.total)},
-        )
-    event_date = timezone.localdate(request.start)
-    lines = [
-        BookingItem(
-            kind=line.kind,
-            item_id=line.item_id,
-            vendor_id=catalog[line.item_id].vendor_id if line.item_id else None,
-            name=line.name,
-            code=line.code,
-            quantity=line.quantity,
-            hours_used=line.hours_used,
-            unit_price=line.unit_price,
-            total_price=line.total,
-            event_date=event_date,
-        )
-        for line in priced.lines
-    ]
+    priced = _priced(space, request, catalog)
     space_amount, total = priced.hire, priced.total
     booking = Booking.objects.create(
         user=user,
@@ -276,9 +284,10 @@ def _insert_booking(
         transport_locations=list(request.transport_locations),
         default_pickup_location=request.default_pickup_location,
     )
-    for line in lines:
-        line.booking = booking
-    BookingItem.objects.bulk_create(lines)
+    event_date = timezone.localdate(request.start)
+    BookingItem.objects.bulk_create(
+        _line_row(booking, line, catalog, event_date) for line in priced.lines
+    )
     BookingGuest.objects.bulk_create(
         BookingGuest(
             booking=booking,
@@ -416,3 +425,205 @@ def booking_series_create(*, user: User, request: SeriesRequest) -> SeriesResult
                 )
             )
     return SeriesResult(reference, tuple(created), tuple(skipped))
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingChanges:
+    """An edit of a booking as the edit screens send it: None leaves a field as it is.
+    `items`, when given, is the whole new list of catalog add-ons."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    items: tuple[ItemRequest, ...] | None = None
+    attendees: int | None = None
+    event_type: str | None = None
+    customer_note: str | None = None
+    client_total: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class BookingEdit:
+    booking: Booking
+    original_total: Decimal
+    paid: Decimal
+
+    @property
+    def new_total(self) -> Decimal:
+        return self.booking.total_amount
+
+    @property
+    def balance(self) -> Decimal:
+        return max(self.new_total - self.paid, Decimal("0"))
+
+    @property
+    def refund(self) -> Decimal:
+        return max(self.paid - self.new_total, Decimal("0"))
+
+
+# Bookings that may still be edited by their customer (the legacy edited these two).
+EDITABLE_STATUSES = frozenset({BookingStatus.PENDING, BookingStatus.APPROVED})
+
+
+def booking_update(*, booking_id: int, actor: User, changes: BookingChanges) -> BookingEdit:
+    """Move, resize or change the add-ons of a booking, repriced at today's prices.
+
+    As the legacy did, an edited booking goes back to staff for review (the legacy's `edited`
+    status is our `pending`), and the answer says what is left to pay or to refund. Catalog
+    lines already supplied or settled with their vendor cannot be removed or changed.
+    """
+    with transaction.atomic():
+        current = Booking.objects.only("space_id").get(pk=booking_id)
+        space = _lock_space(current.space_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.status not in EDITABLE_STATUSES:
+            raise InvalidTransition(
+                f"A booking that is {booking.status} cannot be edited.", code="not_editable"
+            )
+        if booking.start_datetime <= timezone.now():
+            raise BookingConflict("A booking that has started cannot be edited.", code="started")
+        if space is None:
+            raise BookingConflict("Its space is no longer bookable.", code="space_inactive")
+        start = changes.start or booking.start_datetime
+        end = changes.end or booking.end_datetime
+        _validate_window(start, end)
+        attendees = changes.attendees if changes.attendees is not None else booking.attendees
+        if attendees is not None and attendees > space.capacity:
+            raise InvalidInput.for_field(
+                "attendees", f"This space holds at most {space.capacity} people."
+            )
+        clash = _first_clash_except(space, start, end, booking.pk)
+        if clash is not None:
+            raise SlotUnavailable(f"Time slot conflicts with booking {clash}.")
+
+        lines = list(booking.items.all())
+        catalog_lines = [line for line in lines if line.kind == BookingLineKind.CATALOG]
+        items = (
+            changes.items
+            if changes.items is not None
+            else tuple(
+                ItemRequest(line.item_id, line.quantity, line.hours_used)
+                for line in catalog_lines
+                if line.item_id is not None
+            )
+        )
+        request = BookingRequest(
+            space_id=space.pk,
+            start=start,
+            end=end,
+            items=items,
+            options=tuple(
+                pricing.SpaceOptionRequest(
+                    code=_option_code(line), quantity=line.quantity, name=line.name
+                )
+                for line in lines
+                if line.kind in OPTION_KINDS
+            ),
+            event_type=changes.event_type if changes.event_type is not None else booking.event_type,
+            booking_type=booking.booking_type,
+            client_total=changes.client_total,
+            venue_program=booking.is_admin_booking,
+        )
+        catalog = _catalog_items(space, request.items) if request.items else {}
+        priced = _priced(space, request, catalog)
+        _check_fulfilled_lines_kept(catalog_lines, priced)
+
+        original_total = booking.total_amount
+        from_status = booking.status
+        booking.start_datetime, booking.end_datetime = start, end
+        booking.attendees = attendees
+        booking.event_type = request.event_type
+        if changes.customer_note is not None:
+            booking.customer_note = changes.customer_note
+        booking.space_amount = priced.hire
+        booking.total_amount = priced.total
+        booking.advance_amount = pricing.money(
+            pricing.percentage_of(priced.total, space.advance_payment_percentage)
+        )
+        if booking.status == BookingStatus.APPROVED and not booking.is_admin_booking:
+            booking.status = BookingStatus.PENDING
+        booking.save()
+        _replace_lines(booking, lines, priced, catalog)
+        BookingEvent.objects.create(
+            booking=booking,
+            actor=actor,
+            from_status=from_status,
+            to_status=booking.status,
+            note=f"Edited: {start:%Y-%m-%d %H:%M} to {end:%H:%M}, total {original_total} -> "
+            f"{priced.total}.",
+        )
+    return BookingEdit(booking=booking, original_total=original_total, paid=booking.paid_amount)
+
+
+OPTION_KINDS = frozenset(
+    {
+        BookingLineKind.FEATURE,
+        BookingLineKind.STAGE,
+        BookingLineKind.BANNER,
+        BookingLineKind.STAGE_BANNER,
+        BookingLineKind.TRANSPORT,
+    }
+)
+
+
+def _option_code(line: BookingItem) -> str:
+    """The custom_items code that bought this line, rebuilt from what the line kept."""
+    if line.kind == BookingLineKind.FEATURE:
+        return pricing.FEATURE_CODE_PREFIX + line.code
+    if line.kind == BookingLineKind.STAGE_BANNER:
+        return "stage_banner"
+    return line.code
+
+
+def _first_clash_except(
+    space: Space, start: datetime, end: datetime, booking_id: int
+) -> Booking | None:
+    clashes = (
+        Booking.objects.overlapping(space, start, end)
+        .exclude(pk=booking_id)
+        .order_by("start_datetime")
+    )
+    return clashes.only("booking_reference").first()
+
+
+def _check_fulfilled_lines_kept(catalog_lines: list[BookingItem], priced: pricing.Quote) -> None:
+    wanted = {(line.item_id, line.quantity) for line in priced.lines if line.item_id is not None}
+    for line in catalog_lines:
+        fulfilled = line.is_supplied or line.payment_settled
+        if fulfilled and (line.item_id, line.quantity) not in wanted:
+            raise BookingConflict(
+                f"{line.name} has been supplied already; it cannot be removed or changed.",
+                code="line_fulfilled",
+            )
+
+
+def _replace_lines(
+    booking: Booking, old: list[BookingItem], priced: pricing.Quote, catalog: dict[int, Item]
+) -> None:
+    """Keep the rows of catalog lines still bought (their vendor and fulfilment state),
+    repriced; delete the rest and write the new quote's other lines."""
+    kept = {line.item_id: line for line in old if line.kind == BookingLineKind.CATALOG}
+    event_date = timezone.localdate(booking.start_datetime)
+    keep_ids: list[int] = []
+    new_lines: list[BookingItem] = []
+    for line in priced.lines:
+        row = kept.pop(line.item_id, None) if line.item_id is not None else None
+        if row is not None:
+            row.quantity, row.hours_used = line.quantity, line.hours_used
+            row.unit_price, row.total_price = line.unit_price, line.total
+            row.name, row.event_date = line.name, event_date
+            row.save(
+                update_fields=[
+                    "quantity",
+                    "hours_used",
+                    "unit_price",
+                    "total_price",
+                    "name",
+                    "event_date",
+                    "updated_at",
+                ]
+            )
+            keep_ids.append(row.pk)
+            continue
+        new_lines.append(_line_row(booking, line, catalog, event_date))
+    booking.items.exclude(pk__in=keep_ids).delete()
+    BookingItem.objects.bulk_create(new_lines)

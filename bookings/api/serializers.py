@@ -10,7 +10,14 @@ from accounts.models import User
 from bookings.choices import BookingType
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
 from bookings.pricing import SpaceOptionRequest, money
-from bookings.services import BookingRequest, GuestRequest, ItemRequest, SeriesRequest
+from bookings.services import (
+    BookingChanges,
+    BookingEdit,
+    BookingRequest,
+    GuestRequest,
+    ItemRequest,
+    SeriesRequest,
+)
 from lebrq.api.fields import NaiveUtcDateTimeField, VenueLocalDateTimeField
 from lebrq.api.serializers import LegacyModelSerializer
 
@@ -422,6 +429,78 @@ class SeriesCreateSerializer(BookingCreateSerializer):
             last_day=last_day,
             excluded_weekdays=frozenset(data.get("excluded_weekdays") or ()),
         )
+
+
+class BookingUpdateSerializer(serializers.Serializer[Any]):
+    """PATCH /bookings/{id} as the edit screens send it: any subset of these."""
+
+    start_datetime = VenueLocalDateTimeField(required=False, allow_null=True)
+    end_datetime = VenueLocalDateTimeField(required=False, allow_null=True)
+    items = BookingLineRequestSerializer(  # type: ignore[call-arg]
+        many=True, required=False, allow_null=True, max_length=50
+    )
+    attendees = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    event_type = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, allow_null=True
+    )
+    customer_note = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, allow_null=True
+    )
+    total_amount = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        help_text="The new total the screen shows; another price is refused (409).",
+    )
+
+    def validate_items(self, lines: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        if lines is None:
+            return None
+        return BookingCreateSerializer().validate_items(lines)
+
+    def changes(self) -> BookingChanges:
+        data = self.validated_data
+        lines = data.get("items")
+        total = data.get("total_amount")
+        return BookingChanges(
+            start=data.get("start_datetime"),
+            end=data.get("end_datetime"),
+            items=None if lines is None else tuple(ItemRequest(**line) for line in lines),
+            attendees=data.get("attendees"),
+            event_type=data.get("event_type"),
+            customer_note=data.get("customer_note"),
+            client_total=None if total is None else money(total),
+        )
+
+
+class BookingEditResultSerializer(serializers.Serializer[Any]):
+    """What the legacy answered an edit with; the screens read requires_payment and
+    balance_amount to offer the payment of the difference."""
+
+    ok = serializers.BooleanField(default=True)
+    message = serializers.CharField(default="Booking updated successfully")
+    booking_id = serializers.IntegerField(source="booking.pk")
+    booking_reference = serializers.CharField(source="booking.booking_reference")
+    status = serializers.CharField(source="booking.status")
+    original_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    new_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    original_paid = serializers.DecimalField(source="paid", max_digits=12, decimal_places=2)
+    price_difference = serializers.SerializerMethodField()
+    balance_amount = serializers.DecimalField(source="balance", max_digits=12, decimal_places=2)
+    refund_amount = serializers.DecimalField(source="refund", max_digits=12, decimal_places=2)
+    requires_payment = serializers.SerializerMethodField()
+    requires_refund = serializers.SerializerMethodField()
+
+    def get_price_difference(self, edit: BookingEdit) -> float:
+        return float(edit.new_total - edit.original_total)
+
+    def get_requires_payment(self, edit: BookingEdit) -> bool:
+        return edit.balance > 0
+
+    def get_requires_refund(self, edit: BookingEdit) -> bool:
+        return edit.refund > 0
 
 
 class TransitionSerializer(serializers.Serializer[Any]):

@@ -202,6 +202,20 @@ class BookingViewSet(
         return Response(serializers.SeriesResultSerializer(body).data)
 
     @extend_schema(
+        summary="Edit a booking: move it, resize it, change its add-ons (repriced now)",
+        request=serializers.BookingUpdateSerializer,
+        responses={200: serializers.BookingEditResultSerializer},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        booking = self.get_object()
+        serializer = serializers.BookingUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        edit = services.booking_update(
+            booking_id=booking.pk, actor=authenticated_user(request), changes=serializer.changes()
+        )
+        return Response(serializers.BookingEditResultSerializer(edit).data)
+
+    @extend_schema(
         summary="Cancel a booking (customers: until the notice period before the start)",
         request=serializers.TransitionSerializer,
         responses={200: serializers.ActionResultSerializer},

@@ -28,6 +28,7 @@ MATRIX = [
     ("get", "/api/bookings", (401, 200, 200, 200)),
     ("post", "/api/bookings", (401, 201, 201, 201)),
     ("get", "/api/bookings/{booking}", (401, 200, 403, 200)),
+    ("patch", "/api/bookings/{booking}", (401, 200, 403, 200)),
     ("post", "/api/bookings/{booking}/cancel", (401, 200, 403, 200)),
     ("post", "/api/bookings/series", (401, 200, 200, 200)),
     ("get", "/api/bookings/regular-programs", (200, 200, 200, 200)),
@@ -103,6 +104,8 @@ def _body_for(world, method: str, path: str) -> dict[str, Any] | None:
         "/api/time-slots/validate",
     ):
         return world["new_booking"]
+    if method == "patch" and path == "/api/bookings/{booking}":
+        return {"attendees": 5}
     if path == "/api/auth/profile":
         return {"first_name": "Anu", "last_name": None}
     if path == "/api/auth/profile/image":
