@@ -202,3 +202,20 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         ) from None
     user.set_password(new_password)
     user.save(update_fields=["password"])
+
+
+# The staff users screen's "seed" button (components/UsersPanel.tsx) adds this account.
+DEMO_USERNAME = "dummy@example.com"
+
+
+def demo_user_ensure() -> tuple[User, bool]:
+    """The one demo customer, made once. The legacy gave it the password "secret123" and let
+    anyone create it, a published backdoor; ours cannot log in until staff set a password."""
+    user, created = User.objects.get_or_create(
+        username=DEMO_USERNAME,
+        defaults={"email": DEMO_USERNAME, "role": Role.CUSTOMER, "first_name": "Demo"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user, created

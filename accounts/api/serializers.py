@@ -123,6 +123,12 @@ class UserListEntrySerializer(LegacyModelSerializer[User]):
         fields = ["id", "username", "role"]
 
 
+class DemoUserSerializer(LegacyModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ["id", "username"]
+
+
 class UserListSerializer(serializers.Serializer[Any]):
     users = UserListEntrySerializer(many=True)
     total = serializers.IntegerField()

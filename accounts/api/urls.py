@@ -15,5 +15,6 @@ urlpatterns = [
     path("users", views.UserListView.as_view(), name="users"),
     path("users/otp/send", views.OtpSendView.as_view(), name="users-otp-send"),
     path("users/otp/verify", views.OtpVerifyView.as_view(), name="users-otp-verify"),
+    path("users/seed-dummy", views.DemoUserView.as_view(), name="users-seed-dummy"),
     path("users/reset-password", views.ResetPasswordView.as_view(), name="users-reset-password"),
 ]

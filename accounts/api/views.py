@@ -10,6 +10,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.api.auth import authenticated_user
 from accounts.api.serializers import (
     ChangePasswordSerializer,
+    DemoUserSerializer,
     LoginSerializer,
     MeSerializer,
     MessageSerializer,
@@ -30,6 +31,7 @@ from accounts.models import User
 from accounts.otp import otp_send, otp_verify
 from accounts.selectors import user_list
 from accounts.services import (
+    demo_user_ensure,
     user_change_password,
     user_needs_approval,
     user_register,
@@ -211,3 +213,13 @@ class ResetPasswordView(PublicAPIView):
             mobile=data["mobile"], code=data["otp"], new_password=data["new_password"]
         )
         return Response({"success": True, "message": "Password reset successfully"})
+
+
+class DemoUserView(PublicAPIView):
+    """POST /users/seed-dummy: the staff users screen's "seed" button, sent without a token.
+    Open as the legacy was, since it only ever makes one login-less account."""
+
+    @extend_schema(request=None, responses={200: DemoUserSerializer}, tags=["auth"])
+    def post(self, request: Request) -> Response:
+        user, _ = demo_user_ensure()
+        return Response(DemoUserSerializer(user).data)

@@ -42,6 +42,7 @@ MATRIX = [
     ("get", "/api/users", (401, 403, 403, 200)),
     ("post", "/api/users/register", (201, 201, 201, 201)),
     ("post", "/api/users/otp/send", (200, 200, 200, 200)),
+    ("post", "/api/users/seed-dummy", (200, 200, 200, 200)),
     # No code was sent: a 400 for everyone shows that no login is asked for.
     ("post", "/api/users/otp/verify", (400, 400, 400, 400)),
     ("post", "/api/users/reset-password", (400, 400, 400, 400)),
