@@ -69,10 +69,22 @@ class Command(BaseCommand):
                 "hall_features": [
                     {"id": "ac", "label": "Air conditioning", "paid": False},
                     {"id": "stage", "label": "Stage", "paid": True, "base_price": 2000},
+                    {"id": "chairs", "label": "Extra chairs", "paid": True, "item_price": 25},
                 ],
                 "top_banners": [],
             },
-            event_types=[{"id": "birthday", "label": "Birthday Party"}],
+            # The venue screen's price tables (bookings.pricing reads them).
+            pricing_overrides={"duration": {"1h": 2000}},
+            stage_options=[
+                {"id": "stage-basic", "label": "Basic stage", "price": 1500},
+                {"id": "stage-royal", "label": "Royal stage", "price": 6000},
+            ],
+            banner_sizes=[{"id": "banner-6x4", "label": "6 x 4 ft", "price": 900}],
+            event_types=[
+                {"id": "birthday", "label": "Birthday Party"},
+                {"id": "babyshower", "label": "Baby Shower"},
+                {"id": "corporate", "label": "Corporate Meeting"},
+            ],
         )
         self._space(
             venue,

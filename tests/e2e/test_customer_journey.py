@@ -1,0 +1,197 @@
+"""A new customer's journey, replayed as the frontend makes its calls, against the real server.
+
+sign-up (OTP by SMS -> verify -> register) -> login -> the hall's price tables -> free time
+slots -> the price the venue screen shows -> book (payment-main.tsx's body) -> my bookings ->
+the booking -> its public page. gunicorn + uvicorn workers and the task worker on MariaDB; the
+SMS goes out through the bulk-SMS backend to a fake gateway on loopback, where the test reads
+the code as the customer's phone would.
+
+Run with `make e2e` (database lebrq_journey_e2e, dropped and recreated).
+"""
+
+import os
+import time
+from datetime import date, timedelta
+
+import httpx
+import pytest
+
+from tests.e2e.stack import DEFAULT_DATABASE_URL, Gunicorn, app_environment, prepare_database
+from tests.notify.fakes import FakeGateway, fake_sms_gateway
+
+pytestmark = pytest.mark.e2e
+
+PORT = 19111
+MOBILE = "9812345678"
+PASSWORD = "a-journey-passphrase-42"
+
+
+@pytest.fixture(scope="module")
+def gateway():
+    with fake_sms_gateway() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory, gateway):
+    workdir = tmp_path_factory.mktemp("journey")
+    stack_url = os.environ.get("E2E_DATABASE_URL", DEFAULT_DATABASE_URL)
+    database_url = stack_url.removesuffix("_e2e") + "_journey_e2e"
+    env = app_environment(
+        workdir,
+        database_url,
+        FILE_SERVE_MODE="django",
+        SMS_BACKEND="bulksms",
+        SMS_GATEWAY_URL=gateway.url,
+        SMS_GATEWAY_USERNAME="lebrq",
+        SMS_GATEWAY_PASSWORD="gateway-secret",
+        SMS_SENDER_ID="LEBRQS",
+        SMS_OTP_TEMPLATE_ID="1607000000000000003",
+    )
+    prepare_database(env)
+    server = Gunicorn(env, PORT, workdir / "gunicorn.log")
+    server.start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{PORT}/api", timeout=30) as client:
+            yield client
+    finally:
+        server.stop()
+
+
+def code_texted_to(gateway: FakeGateway, mobile: str, timeout: float = 30) -> str:
+    """The six digits of the newest SMS to `mobile`, once the task worker has sent it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        messages = gateway.messages_to(mobile) or gateway.messages_to("91" + mobile)
+        if messages:
+            return "".join(ch for ch in messages[-1] if ch.isdigit())[:6]
+        time.sleep(0.2)
+    raise AssertionError(f"no SMS reached the gateway; received {gateway.received}")
+
+
+def next_wednesday() -> date:
+    """A weekday well ahead (no weekend surcharge), clear of the demo bookings."""
+    day = date.today() + timedelta(days=21)
+    return day + timedelta(days=(2 - day.weekday()) % 7)
+
+
+def test_sign_up_book_and_see_the_booking_as_the_frontend_does(api, gateway):
+    username = f"journey{int(time.time())}@example.com"
+
+    # lib/api.ts sendOTP, verifyOTP, register (mobile_verified is sent, and not trusted)
+    sent = api.post("/users/otp/send", json={"mobile": MOBILE})
+    assert sent.status_code == 200, sent.text
+    verified = api.post(
+        "/users/otp/verify", json={"mobile": MOBILE, "otp": code_texted_to(gateway, MOBILE)}
+    )
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["success"] is True
+    registered = api.post(
+        "/users/register",
+        json={
+            "username": username,
+            "password": PASSWORD,
+            "first_name": "Anu",
+            "last_name": None,
+            "mobile": MOBILE,
+            "role": "customer",
+            "mobile_verified": True,
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["access_token"]
+
+    # AuthAPI.login, then /auth/me as the header does
+    login = api.post("/auth/login", json={"username": username, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    me = api.get("/auth/me", headers=auth).json()
+    assert (me["username"], me["mobile"]) == (username, "+91" + MOBILE)  # stored as E.164
+
+    # The venue screen loads the hall and its price tables, then the day's free slots.
+    halls = [s for s in api.get("/venues/spaces").json() if s["name"] == "LeBRQ Grant Hall"]
+    assert len(halls) == 1
+    hall = api.get(f"/venues/spaces/{halls[0]['id']}").json()
+    day = next_wednesday()
+    slots = api.get(
+        f"/time-slots/available/{hall['id']}",
+        params={"selected_date": day.isoformat(), "duration_hours": 3},
+    )
+    assert slots.status_code == 200, slots.text
+    assert "10:00 AM" in slots.json()["available_slots"]
+    start, end = f"{day.isoformat()}T10:00:00", f"{day.isoformat()}T13:00:00"
+    check = api.post(
+        "/time-slots/validate",
+        json={"space_id": hall["id"], "start_datetime": start, "end_datetime": end},
+    )
+    assert check.json()["is_available"] is True
+
+    # The price grant-hall.tsx shows: 3 h x rate, the royal stage, the banner, 40 extra chairs.
+    stage = next(s for s in hall["stage_options"] if s["id"] == "stage-royal")
+    banner = hall["banner_sizes"][0]
+    chairs = next(f for f in hall["features"]["hall_features"] if f["id"] == "chairs")
+    shown_total = round(
+        3 * float(hall["price_per_hour"])
+        + stage["price"]
+        + banner["price"]
+        + 40 * chairs["item_price"]
+    )
+    body = {
+        "space_id": hall["id"],
+        "start_datetime": start,
+        "end_datetime": end,
+        "attendees": 60,
+        "items": [],
+        "custom_items": [
+            {
+                "name": "Extra chairs",
+                "quantity": 40,
+                "unit_price": 25,
+                "code": "paid-feature-chairs",
+            },
+            {
+                "name": "Stage: Royal stage",
+                "quantity": 1,
+                "unit_price": 6000,
+                "code": "stage-royal",
+            },
+            {"name": "Banner: 6 x 4 ft", "quantity": 1, "unit_price": 900, "code": "banner-6x4"},
+        ],
+        "customer_note": "Guests: 60, Event: Corporate Meeting",
+        "event_type": "Corporate Meeting",
+        "booking_type": "one_day",
+        "banner_image_url": None,
+        "guest_list": None,
+        "default_pickup_location": None,
+        "transport_locations": None,
+    }
+
+    # A browser that shows another figure is told both, and nothing is booked.
+    tampered = api.post("/bookings", json={**body, "total_amount": 1}, headers=auth)
+    assert tampered.status_code == 409, tampered.text
+    assert tampered.json()["server_total"] == f"{shown_total}.00"
+
+    booked = api.post("/bookings", json={**body, "total_amount": shown_total}, headers=auth)
+    assert booked.status_code == 201, booked.text
+    booking = booked.json()
+    assert booking["total_amount"] == shown_total
+    assert booking["start_datetime"] == start  # venue-local wall time, as sent
+    assert {line["kind"] for line in booking["items"]} == {"feature", "stage", "banner"}
+
+    # The slot is taken now, for everyone.
+    again = api.get(
+        f"/time-slots/available/{hall['id']}",
+        params={"selected_date": day.isoformat(), "duration_hours": 3},
+    )
+    assert "10:00 AM" not in again.json()["available_slots"]
+
+    # My bookings, the booking, and its public page (no login, no personal data).
+    mine = api.get("/bookings", headers=auth).json()
+    assert [entry["id"] for entry in mine["items"]] == [booking["id"]]
+    detail = api.get(f"/bookings/{booking['id']}", headers=auth).json()
+    assert detail["items"] == booking["items"]
+    public = api.get(f"/bookings/public/{booking['id']}")
+    assert public.status_code == 200, public.text
+    assert public.json()["booking_reference"] == booking["booking_reference"]
+    assert username not in public.text
+    assert MOBILE not in public.text
