@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+from django.utils import timezone
 
 from tests.e2e.stack import DEFAULT_DATABASE_URL, Gunicorn, app_environment, prepare_database
 from tests.notify.fakes import FakeGateway, fake_sms_gateway
@@ -71,7 +72,7 @@ def code_texted_to(gateway: FakeGateway, mobile: str, timeout: float = 30) -> st
 
 def next_wednesday() -> date:
     """A weekday well ahead (no weekend surcharge), clear of the demo bookings."""
-    day = date.today() + timedelta(days=21)
+    day = timezone.localdate() + timedelta(days=21)
     return day + timedelta(days=(2 - day.weekday()) % 7)
 
 
