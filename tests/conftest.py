@@ -4,9 +4,9 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.factories import UserFactory
 
-# Fixtures for every test package: `task_worker`, a real db_worker loop in a thread, and
-# `sms_gateway`, a fake SMS gateway on loopback.
-pytest_plugins = ["tests.task_worker", "tests.notify.fakes"]
+# Fixtures for every test package: `task_worker`, a real db_worker loop in a thread,
+# `sms_gateway`, a fake SMS gateway on loopback, and `razorpay_api`, a fake of Razorpay's API.
+pytest_plugins = ["tests.task_worker", "tests.notify.fakes", "tests.payments.fake_razorpay"]
 
 
 @pytest.fixture(autouse=True)
