@@ -6,6 +6,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 # Generic Django classes (admin.ModelAdmin[Booking]...) subscriptable at run time, for mypy.
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "bookings",
     "uploads",
+    "content",
     "ops",
 ]
 
@@ -282,11 +284,18 @@ SPECTACULAR_SETTINGS = {
 PAGINATION_COUNT_CACHE_SECONDS = env.int("PAGINATION_COUNT_CACHE_SECONDS", default=10)
 PAGINATION_COUNT_CACHE_MIN_ROWS = env.int("PAGINATION_COUNT_CACHE_MIN_ROWS", default=10_000)
 
+# Public content pages (about, faq, policies) may be kept this long by browsers and proxies;
+# staff edit them, so it is short.
+CONTENT_PAGE_CACHE_SECONDS = 60
+
 # --- CORS -----------------------------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", default=False)
 CORS_URLS_REGEX = r"^/(api|static|media)/.*$"
 CORS_EXPOSE_HEADERS = ["Content-Disposition", "Content-Range", "Accept-Ranges", "Retry-After"]
+# The About page asks for a fresh copy with Cache-Control and Pragma request headers
+# (app/about.tsx); without them here its preflight fails and the page shows built-in text.
+CORS_ALLOW_HEADERS = (*default_headers, "cache-control", "pragma")
 
 # --- Security (defaults follow DEBUG; production sets DEBUG=0 and gets the safe values) -------
 # nginx terminates TLS and tells us the scheme in X-Forwarded-Proto.

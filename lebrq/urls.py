@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("accounts.api.urls")),
     path("api/", include("bookings.api.urls")),
     path("api/", include("uploads.api.urls")),
+    path("api/", include("content.api.urls")),
     path("api/", include("ops.urls")),
 ]
 
