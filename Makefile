@@ -58,11 +58,14 @@ run: venv ## migrate a local SQLite database, load demo data, serve on 127.0.0.1
 	DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} $(BIN)/python manage.py seed_demo
-	@# The task worker (invoice PDFs) runs beside gunicorn with the same settings, as
-	@# deploy/lebrq-worker.service does in production. Ctrl-C stops both; so does either exiting.
+	@# The task worker (invoice PDFs, SMS, refunds) runs beside gunicorn with the same
+	@# settings, as deploy/lebrq-worker.service does in production, and the payments tick
+	@# (lebrq-payments-tick.timer) queues hold expiry and reconciliation every minute.
+	@# Ctrl-C stops them all; so does any of them exiting.
 	export DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)}; \
 	trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
 	$(BIN)/python manage.py db_worker --interval 0.2 --no-reload & \
+	$(BIN)/python manage.py payments_tick --every 60 & \
 	GUNICORN_BIND=$${GUNICORN_BIND:-127.0.0.1:8000} $(BIN)/gunicorn -c deploy/gunicorn.conf.py lebrq.asgi:application & \
 	wait -n
 

@@ -2,6 +2,10 @@ from django.db import models
 
 
 class BookingStatus(models.TextChoices):
+    # Holds its slot until payment_hold_expires_at while the customer pays.
+    PENDING_PAYMENT = "pending_payment", "Awaiting payment"
+    # Was never paid: the slot is free again.
+    EXPIRED = "expired", "Expired unpaid"
     PENDING = "pending", "Pending"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"

@@ -40,6 +40,7 @@ LONGEST_POLL_SECONDS = 0.1
 RENDER_PRESUMED_LOST_AFTER = timedelta(minutes=5)
 
 TITLES: dict[str, str] = {
+    BookingStatus.PENDING_PAYMENT: "Proforma invoice",
     BookingStatus.PENDING: "Proforma invoice",
     BookingStatus.APPROVED: "Tax invoice",
     BookingStatus.COMPLETED: "Tax invoice",

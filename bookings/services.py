@@ -8,15 +8,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from bookings import pricing
+from bookings import policies, pricing
 from bookings.choices import BookingItemStatus, BookingLineKind, BookingStatus, BookingType
 from bookings.exceptions import BookingConflict, InvalidTransition, PriceMismatch, SlotUnavailable
-from bookings.models import Booking, BookingEvent, BookingGuest, BookingItem, Item, Space
+from bookings.models import (
+    AdminSetting,
+    Booking,
+    BookingEvent,
+    BookingGuest,
+    BookingItem,
+    Item,
+    Space,
+)
+from bookings.models.settings import SettingKey
 from lebrq.errors import Forbidden, InvalidInput
 
 
@@ -71,7 +81,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "approve": (frozenset({BookingStatus.PENDING}), BookingStatus.APPROVED),
     "reject": (frozenset({BookingStatus.PENDING}), BookingStatus.REJECTED),
     "cancel": (
-        frozenset({BookingStatus.PENDING, BookingStatus.APPROVED}),
+        frozenset({BookingStatus.PENDING_PAYMENT, BookingStatus.PENDING, BookingStatus.APPROVED}),
         BookingStatus.CANCELLED,
     ),
     "complete": (frozenset({BookingStatus.APPROVED}), BookingStatus.COMPLETED),
@@ -134,6 +144,19 @@ def _quote(space: Space, request: BookingRequest, catalog: dict[int, Item]) -> p
         ],
         options=request.options,
     )
+
+
+def _initial_status(request: BookingRequest, total: Decimal) -> tuple[str, datetime | None]:
+    """The venue's own programs are approved at once; a booking that costs something holds
+    its slot for PAYMENT_HOLD_MINUTES while its customer pays (the payments app confirms it);
+    a free one waits for staff."""
+    if request.venue_program:
+        return BookingStatus.APPROVED, None
+    if total > 0:
+        return BookingStatus.PENDING_PAYMENT, timezone.now() + timedelta(
+            minutes=settings.PAYMENT_HOLD_MINUTES
+        )
+    return BookingStatus.PENDING, None
 
 
 def _priced(space: Space, request: BookingRequest, catalog: dict[int, Item]) -> pricing.Quote:
@@ -259,6 +282,7 @@ def _insert_booking(
     catalog = _catalog_items(space, request.items) if request.items else {}
     priced = _priced(space, request, catalog)
     space_amount, total = priced.hire, priced.total
+    status, hold_until = _initial_status(request, total)
     booking = Booking.objects.create(
         user=user,
         venue_id=space.venue_id,
@@ -267,9 +291,7 @@ def _insert_booking(
         end_datetime=request.end,
         space_amount=space_amount,
         total_amount=total,
-        advance_amount=pricing.money(
-            pricing.percentage_of(total, space.advance_payment_percentage)
-        ),
+        advance_amount=policies.advance_payment().share_of(total),
         idempotency_key=idempotency_key or None,
         attendees=request.attendees,
         event_type=request.event_type,
@@ -279,7 +301,8 @@ def _insert_booking(
         stage_banner_url=request.stage_banner_url or priced.stage_banner_url,
         is_admin_booking=request.venue_program,
         admin_note=request.admin_note,
-        status=BookingStatus.APPROVED if request.venue_program else BookingStatus.PENDING,
+        status=status,
+        payment_hold_expires_at=hold_until,
         series_reference=series_reference,
         transport_locations=list(request.transport_locations),
         default_pickup_location=request.default_pickup_location,
@@ -462,6 +485,7 @@ class BookingEdit:
 
 # Bookings that may still be edited by their customer (the legacy edited these two).
 EDITABLE_STATUSES = frozenset({BookingStatus.PENDING, BookingStatus.APPROVED})
+# An edit of an unpaid booking would move its slot hold around; the customer pays first.
 
 
 def booking_update(*, booking_id: int, actor: User, changes: BookingChanges) -> BookingEdit:
@@ -536,9 +560,7 @@ def booking_update(*, booking_id: int, actor: User, changes: BookingChanges) -> 
             booking.customer_note = changes.customer_note
         booking.space_amount = priced.hire
         booking.total_amount = priced.total
-        booking.advance_amount = pricing.money(
-            pricing.percentage_of(priced.total, space.advance_payment_percentage)
-        )
+        booking.advance_amount = policies.advance_payment().share_of(priced.total)
         if booking.status == BookingStatus.APPROVED and not booking.is_admin_booking:
             booking.status = BookingStatus.PENDING
         booking.save()
@@ -627,3 +649,42 @@ def _replace_lines(
         new_lines.append(_line_row(booking, line, catalog, event_date))
     booking.items.exclude(pk__in=keep_ids).delete()
     BookingItem.objects.bulk_create(new_lines)
+
+
+def settings_save(values: dict[SettingKey, str]) -> None:
+    """Write platform settings, each validated as the admin validates it."""
+    rows = []
+    for key, value in values.items():
+        row = AdminSetting(setting_key=key, value=value)
+        try:
+            row.clean()
+        except DjangoValidationError as exc:
+            raise InvalidInput.for_field(key, " ".join(exc.messages)) from None
+        rows.append(row)
+    with transaction.atomic():
+        for row in rows:
+            AdminSetting.objects.update_or_create(
+                setting_key=row.setting_key, defaults={"value": row.value}
+            )
+
+
+def booking_payment_received(
+    *, booking: Booking, amount: Decimal, actor: User | None, note: str
+) -> Booking:
+    """Count money received towards `booking` (locked by the caller, in its transaction).
+
+    An unpaid booking holding (or having held) its slot becomes pending: staff review it, as
+    before payments existed. The payments app calls this once per payment; seed data and staff
+    tools may record money received elsewhere.
+    """
+    assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic()"
+    from_status = booking.status
+    booking.paid_amount += amount
+    if booking.status in (BookingStatus.PENDING_PAYMENT, BookingStatus.EXPIRED):
+        booking.status = BookingStatus.PENDING
+        booking.payment_hold_expires_at = None
+    booking.save(update_fields=["paid_amount", "status", "payment_hold_expires_at", "updated_at"])
+    BookingEvent.objects.create(
+        booking=booking, actor=actor, from_status=from_status, to_status=booking.status, note=note
+    )
+    return booking

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bookings",
     "uploads",
     "content",
+    "payments",
     "ops",
 ]
 
@@ -179,6 +180,28 @@ X_ACCEL_PREFIX = env.str("X_ACCEL_PREFIX", default="/protected-media/")
 BOOKING_MAX_HOURS = env.int("BOOKING_MAX_HOURS", default=24)
 CANCELLATION_MIN_NOTICE_HOURS = env.int("CANCELLATION_MIN_NOTICE_HOURS", default=24)
 
+# --- Payments -------------------------------------------------------------------------------
+# "local" keeps orders, payments and refunds in this process's database only (development and
+# `make run`: no account, no network); "razorpay" uses Razorpay's API through its official
+# client, at RAZORPAY_BASE_URL (tests and staging point it at a fake or a proxy).
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="local")
+RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
+RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
+RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
+RAZORPAY_BASE_URL = env.str("RAZORPAY_BASE_URL", default="https://api.razorpay.com")
+# Each call to Razorpay gives up after this long; 429 and 5xx answers are retried this many
+# times with exponential backoff from RAZORPAY_RETRY_BACKOFF_SECONDS, then the client gets a
+# 503 with Retry-After.
+RAZORPAY_TIMEOUT_SECONDS = env.float("RAZORPAY_TIMEOUT_SECONDS", default=10.0)
+RAZORPAY_MAX_RETRIES = env.int("RAZORPAY_MAX_RETRIES", default=2)
+RAZORPAY_RETRY_BACKOFF_SECONDS = env.float("RAZORPAY_RETRY_BACKOFF_SECONDS", default=0.5)
+# A customer's booking holds its slot this long while the customer pays; unpaid, it expires
+# and frees the slot (payments.tasks.payment_holds_expire), and a payment arriving later is
+# refunded.
+PAYMENT_HOLD_MINUTES = env.int("PAYMENT_HOLD_MINUTES", default=15)
+# Payments still pending this long after their order are asked about (reconcile_payments).
+PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
+
 # --- Invoices -------------------------------------------------------------------------------
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="LeBRQ")
 INVOICE_DIR = env.path("INVOICE_DIR", default=BASE_DIR / "var" / "invoices")
@@ -275,6 +298,8 @@ SPECTACULAR_SETTINGS = {
         "BookingItemStatusEnum": "bookings.choices.BookingItemStatus",
         "ItemStatusEnum": "bookings.choices.ItemStatus",
         "ProgramStatusEnum": "bookings.choices.ProgramStatus",
+        "PaymentStatusEnum": "payments.choices.PaymentStatus",
+        "RefundStatusEnum": "payments.choices.RefundStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

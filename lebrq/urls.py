@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/", include("accounts.api.urls")),
+    # Before bookings: it serves /bookings/{id}/cancel (with the cancellation refund).
+    path("api/", include("payments.api.urls")),
     path("api/", include("bookings.api.urls")),
     path("api/", include("uploads.api.urls")),
     path("api/", include("content.api.urls")),

@@ -20,6 +20,8 @@ from bookings.models import (
     Space,
     Venue,
 )
+from payments.choices import PaymentStatus, RefundType
+from payments.models import Payment, Refund
 from tests.samples import PDF_BYTES, image_bytes
 from uploads.choices import MediaType, UploadKind
 from uploads.models import GalleryImage, Upload
@@ -192,3 +194,29 @@ class GalleryImageFactory(ModelFactory[GalleryImage]):
     upload = factory.SubFactory(UploadFactory, image=True, is_public=True, owner=None)
     title = factory.Sequence(lambda n: f"Gallery picture {n}")
     media_type = MediaType.IMAGE
+
+
+class PaymentFactory(ModelFactory[Payment]):
+    """A payment received through the gateway for a booking."""
+
+    class Meta:
+        model = Payment
+
+    booking = factory.SubFactory(BookingFactory)
+    user = factory.SelfAttribute("booking.user")
+    amount = Decimal("1000.00")
+    amount_paise = 100000
+    order_id = factory.Sequence(lambda n: f"order_Factory{n:09d}")
+    provider_payment_id = factory.Sequence(lambda n: f"pay_Factory{n:011d}")
+    status = PaymentStatus.SUCCESS
+    paid_at = factory.LazyFunction(timezone.now)
+
+
+class RefundFactory(ModelFactory[Refund]):
+    class Meta:
+        model = Refund
+
+    payment = factory.SubFactory(PaymentFactory)
+    booking = factory.SelfAttribute("payment.booking")
+    amount = Decimal("400.00")
+    refund_type = RefundType.CANCELLATION

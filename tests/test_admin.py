@@ -9,15 +9,21 @@ from django.test import Client
 from django.urls import reverse
 
 from bookings.models import Booking, BookingItem, ProgramParticipant
+from payments.models import Payment, Refund
 from tests import factories
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# The apps whose every model must be in the admin (its own tests cover content's pages).
+PROJECT_APPS = ("accounts", "bookings", "uploads", "notify", "content", "payments")
+
 ROW_FACTORIES: dict[type[Model], type[factories.ModelFactory[Any]]] = {
     Booking: factories.BookingFactory,
     BookingItem: factories.BookingItemFactory,
     ProgramParticipant: factories.ParticipantFactory,
+    Payment: factories.PaymentFactory,
+    Refund: factories.RefundFactory,
 }
 
 
@@ -35,7 +41,7 @@ def _changelist_url(model) -> str:
 def test_every_project_model_is_registered():
     from django.apps import apps
 
-    for app in ("accounts", "bookings", "uploads"):
+    for app in PROJECT_APPS:
         for model in apps.get_app_config(app).get_models():
             assert model in admin.site._registry, f"{model.__name__} is not in the admin"
 
@@ -56,10 +62,11 @@ def test_changelist_query_count_does_not_grow_with_rows(
 def test_every_changelist_and_add_page_opens(superuser_client, rf):
     factories.BookingItemFactory()
     factories.ParticipantFactory()
+    factories.RefundFactory()
     request = rf.get("/admin/")
     request.user = UserFactory(is_staff=True, is_superuser=True)
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in ("accounts", "bookings", "uploads"):
+        if model._meta.app_label not in PROJECT_APPS:
             continue
         assert superuser_client.get(_changelist_url(model)).status_code == 200, model
         if model_admin.has_add_permission(request):

@@ -216,19 +216,6 @@ class BookingViewSet(
         return Response(serializers.BookingEditResultSerializer(edit).data)
 
     @extend_schema(
-        summary="Cancel a booking (customers: until the notice period before the start)",
-        request=serializers.TransitionSerializer,
-        responses={200: serializers.ActionResultSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str) -> Response:
-        booking = services.booking_cancel_by_customer(
-            booking=self.get_object(), actor=authenticated_user(request), note=_note(request)
-        )
-        body = serializers.ActionResultSerializer(selectors.booking_get(booking.pk)).data
-        return Response(body)
-
-    @extend_schema(
         summary="The booking's invoice as a PDF (rendered once per booking version)",
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,

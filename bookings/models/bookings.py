@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import VendorProfile
 from bookings.choices import BookingItemStatus, BookingLineKind, BookingStatus, BookingType
@@ -18,9 +19,17 @@ def new_booking_reference() -> str:
     return f"BK-{secrets.token_hex(5).upper()}"
 
 
+def holds_slot_q() -> models.Q:
+    """Bookings that hold their slot now: the settled ones, and those awaiting payment until
+    their hold runs out (expiry needs no sweeper to free the slot; the sweeper only tidies)."""
+    return models.Q(status__in=SLOT_HOLDING_STATUSES) | models.Q(
+        status=BookingStatus.PENDING_PAYMENT, payment_hold_expires_at__gt=timezone.now()
+    )
+
+
 class BookingQuerySet(models.QuerySet["Booking"]):
     def holding_slot(self) -> "BookingQuerySet":
-        return self.filter(status__in=SLOT_HOLDING_STATUSES)
+        return self.filter(holds_slot_q())
 
     def overlapping(self, space: Space, start: datetime, end: datetime) -> "BookingQuerySet":
         """Bookings of `space` that share any instant with [start, end) and hold their slot."""
@@ -46,6 +55,11 @@ class Booking(models.Model):
     attendees = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(
         max_length=32, choices=BookingStatus.choices, default=BookingStatus.PENDING
+    )
+    payment_hold_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While awaiting payment, the slot is held until then.",
     )
     booking_type = models.CharField(
         max_length=50, choices=BookingType.choices, default=BookingType.ONE_DAY
@@ -111,6 +125,10 @@ class Booking(models.Model):
             models.Index(fields=["start_datetime"], name="bookings_start_idx"),
             models.Index(fields=["space", "end_datetime"], name="bookings_space_end_idx"),
             models.Index(fields=["booking_type", "start_datetime"], name="bookings_type_start_idx"),
+            # The sweeper's scan for holds that ran out.
+            models.Index(
+                fields=["status", "payment_hold_expires_at"], name="bookings_payment_hold_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

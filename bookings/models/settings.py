@@ -8,10 +8,20 @@ class SettingKey(models.TextChoices):
     """The platform settings staff can change, with the legacy's keys."""
 
     REFUND_PERCENTAGE = "refund_percentage", "Refund percentage on cancellation"
+    ADVANCE_PAYMENT_ENABLED = "advance_payment_enabled", "Advance payment allowed (true/false)"
+    ADVANCE_PAYMENT_TYPE = "advance_payment_type", "Advance payment type (percentage/fixed)"
+    ADVANCE_PAYMENT_PERCENTAGE = "advance_payment_percentage", "Advance payment percentage"
+    ADVANCE_PAYMENT_FIXED_AMOUNT = "advance_payment_fixed_amount", "Advance payment fixed amount"
 
 
 # Values used while a key has no row (the legacy's defaults).
-SETTING_DEFAULTS: dict[str, str] = {SettingKey.REFUND_PERCENTAGE: "40"}
+SETTING_DEFAULTS: dict[str, str] = {
+    SettingKey.REFUND_PERCENTAGE: "40",
+    SettingKey.ADVANCE_PAYMENT_ENABLED: "true",
+    SettingKey.ADVANCE_PAYMENT_TYPE: "percentage",
+    SettingKey.ADVANCE_PAYMENT_PERCENTAGE: "50",
+    SettingKey.ADVANCE_PAYMENT_FIXED_AMOUNT: "0",
+}
 
 
 def _validate_percentage(value: str) -> None:
@@ -23,7 +33,32 @@ def _validate_percentage(value: str) -> None:
         raise ValidationError("Enter a percentage from 0 to 100.")
 
 
-VALIDATORS = {SettingKey.REFUND_PERCENTAGE: _validate_percentage}
+def _validate_boolean(value: str) -> None:
+    if value not in ("true", "false"):
+        raise ValidationError("Enter true or false.")
+
+
+def _validate_advance_type(value: str) -> None:
+    if value not in ("percentage", "fixed"):
+        raise ValidationError("Enter percentage or fixed.")
+
+
+def _validate_amount(value: str) -> None:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError("Enter an amount in rupees, e.g. 5000.") from None
+    if not number.is_finite() or not Decimal(0) <= number < Decimal("100000000"):
+        raise ValidationError("Enter an amount from 0 to 99,999,999.")
+
+
+VALIDATORS = {
+    SettingKey.REFUND_PERCENTAGE: _validate_percentage,
+    SettingKey.ADVANCE_PAYMENT_ENABLED: _validate_boolean,
+    SettingKey.ADVANCE_PAYMENT_TYPE: _validate_advance_type,
+    SettingKey.ADVANCE_PAYMENT_PERCENTAGE: _validate_percentage,
+    SettingKey.ADVANCE_PAYMENT_FIXED_AMOUNT: _validate_amount,
+}
 
 
 class AdminSetting(models.Model):

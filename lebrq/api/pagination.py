@@ -39,6 +39,8 @@ class PagePagination(pagination.BasePagination):
 
     page_size = 50
     max_page_size = 100
+    # Some legacy lists name it per_page.
+    page_size_query_param = "page_size"
 
     def paginate_queryset(
         self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
@@ -53,7 +55,7 @@ class PagePagination(pagination.BasePagination):
             )
         self.page = _int_param(request, "page", 1)
         self.page_size_used = min(
-            _int_param(request, "page_size", self.page_size), self.max_page_size
+            _int_param(request, self.page_size_query_param, self.page_size), self.max_page_size
         )
         self.total = cached_count(queryset)
         offset = (self.page - 1) * self.page_size_used

@@ -67,8 +67,10 @@ def test_create_prices_everything_on_the_server_from_current_catalog_prices(
     body = response.json()
     # 3.5 h x 1000 + 2 x 1200.50 + (15000 + 1.5 h x 2500), the item's unit_price ignored
     assert body["total_amount"] == 3500 + 2401 + 18750
-    assert body["advance_amount"] == 7395.3
-    assert body["status"] == "pending"
+    # The platform's advance setting (50 % by default), in whole rupees as the checkout asks.
+    assert body["advance_amount"] == 12326
+    # It costs something: the slot is held while the customer pays (the payments app).
+    assert body["status"] == "pending_payment"
     assert body["booking_reference"].startswith("BK-")
     assert [(i["item_id"], i["unit_price"], i["total_price"]) for i in body["items"]] == [
         (cake.pk, 1200.5, 2401.0),
@@ -78,7 +80,7 @@ def test_create_prices_everything_on_the_server_from_current_catalog_prices(
     assert booking.user == customer
     assert booking.total_amount == Decimal("24651.00")
     assert isinstance(booking.total_amount, Decimal)
-    assert BookingEvent.objects.filter(booking=booking, to_status="pending").count() == 1
+    assert BookingEvent.objects.filter(booking=booking, to_status="pending_payment").count() == 1
 
 
 def test_naive_datetimes_are_venue_local_wall_time_both_ways(customer_client, space):

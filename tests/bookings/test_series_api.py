@@ -122,7 +122,7 @@ def test_a_customer_cannot_book_the_venues_own_program(customer_client, studio):
     assert not Booking.objects.exists()
 
 
-def test_a_customers_series_is_priced_per_day_and_pending(customer_client, studio):
+def test_a_customers_series_is_priced_per_day_and_awaits_payment(customer_client, studio):
     mat = ItemFactory(name="Mat", price=Decimal("50.00"), space=None)
     body = training_body(
         studio,
@@ -136,7 +136,8 @@ def test_a_customers_series_is_priced_per_day_and_pending(customer_client, studi
 
     assert response.json()["created_count"] == 2
     assert {(b.status, b.total_amount) for b in Booking.objects.all()} == {
-        (BookingStatus.PENDING, Decimal("600.00"))  # 1 h x 500 + 2 mats x 50
+        # 1 h x 500 + 2 mats x 50, each day holding its slot while the customer pays
+        (BookingStatus.PENDING_PAYMENT, Decimal("600.00"))
     }
 
 

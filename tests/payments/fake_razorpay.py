@@ -663,3 +663,17 @@ def razorpay_api() -> Iterator[FakeRazorpay]:
     """Razorpay's REST API v1, faked on loopback with fresh state for each test."""
     with fake_razorpay_server() as api:
         yield api
+
+
+@pytest.fixture
+def razorpay(settings: Any, razorpay_api: FakeRazorpay) -> FakeRazorpay:
+    """The payments app's Razorpay gateway, pointed at the fake, with quick retries."""
+    settings.PAYMENT_GATEWAY = "razorpay"
+    settings.RAZORPAY_KEY_ID = razorpay_api.key_id
+    settings.RAZORPAY_KEY_SECRET = razorpay_api.key_secret
+    settings.RAZORPAY_WEBHOOK_SECRET = razorpay_api.webhook_secret
+    settings.RAZORPAY_BASE_URL = razorpay_api.base_url
+    settings.RAZORPAY_TIMEOUT_SECONDS = 2
+    settings.RAZORPAY_MAX_RETRIES = 2
+    settings.RAZORPAY_RETRY_BACKOFF_SECONDS = 0.01
+    return razorpay_api

@@ -10,9 +10,15 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User, VendorProfile
-from bookings.choices import ProgramStatus, ProgramType
-from bookings.models import Item, Program, ProgramParticipant, Space, Venue
-from bookings.services import BookingRequest, ItemRequest, booking_create, booking_transition
+from bookings.choices import BookingStatus, ProgramStatus, ProgramType
+from bookings.models import Booking, Item, Program, ProgramParticipant, Space, Venue
+from bookings.services import (
+    BookingRequest,
+    ItemRequest,
+    booking_create,
+    booking_payment_received,
+    booking_transition,
+)
 
 STAFF_GROUP = "Venue staff"
 
@@ -184,6 +190,16 @@ class Command(BaseCommand):
                 ),
                 idempotency_key=key,
             )
+            if created and booking.status == BookingStatus.PENDING_PAYMENT:
+                # Demo bookings were paid in advance (at the desk: no gateway in the demo).
+                with transaction.atomic():
+                    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+                    booking = booking_payment_received(
+                        booking=locked,
+                        amount=locked.advance_amount,
+                        actor=staff,
+                        note="Advance paid at the desk (demo data).",
+                    )
             if created and key == "seed-demo-2":
                 booking_transition(booking=booking, action="approve", actor=staff)
             if created and key == "seed-demo-3":

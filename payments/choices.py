@@ -1,0 +1,36 @@
+from django.db import models
+
+
+class PaymentStatus(models.TextChoices):
+    """The legacy's values: the frontend and the staff screens read them."""
+
+    PENDING = "pending", "Order created, not paid"
+    SUCCESS = "success", "Paid"
+    FAILED = "failed", "Failed"
+    REFUNDED = "refunded", "Refunded in full"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Requested"
+    PROCESSING = "processing", "Sent to the gateway"
+    COMPLETED = "completed", "Refunded"
+    FAILED = "failed", "Failed"
+
+
+class RefundType(models.TextChoices):
+    CANCELLATION = "cancellation", "Cancellation"
+    EDIT = "edit", "Booking edited"
+    ADMIN = "admin", "By staff"
+    # Money that arrived for a booking that could not take it (its hold ran out and the slot
+    # was taken, or the amount was not what the booking owed): returned without asking.
+    AUTOMATIC = "automatic", "Automatic"
+
+
+class PaymentSource(models.TextChoices):
+    """Who told us about a payment's change."""
+
+    ORDER = "order", "Order created"
+    VERIFY = "verify", "Checkout verification"
+    WEBHOOK = "webhook", "Razorpay webhook"
+    RECONCILE = "reconcile", "Reconciliation"
+    STAFF = "staff", "Staff"
