@@ -1,10 +1,12 @@
 """A new customer's journey, replayed as the frontend makes its calls, against the real server.
 
 sign-up (OTP by SMS -> verify -> register) -> login -> the hall's price tables -> free time
-slots -> the price the venue screen shows -> book (payment-main.tsx's body) -> my bookings ->
-the booking -> its public page. gunicorn + uvicorn workers and the task worker on MariaDB; the
-SMS goes out through the bulk-SMS backend to a fake gateway on loopback, where the test reads
-the code as the customer's phone would.
+slots -> the price the venue screen shows -> pay (prepare, Razorpay order, the checkout) ->
+book (payment-main.tsx's body) -> verify the payment -> my bookings -> the booking -> its
+public page. gunicorn + uvicorn workers and the task worker on MariaDB; the SMS goes out
+through the bulk-SMS backend to a fake gateway on loopback, where the test reads the code as
+the customer's phone would; Razorpay is a fake of its REST API on loopback, reached by the
+server through the official client, and paid by the test as the checkout would.
 
 Run with `make e2e` (database lebrq_journey_e2e, dropped and recreated).
 """
@@ -19,6 +21,7 @@ from django.utils import timezone
 
 from tests.e2e.stack import DEFAULT_DATABASE_URL, Gunicorn, app_environment, prepare_database
 from tests.notify.fakes import FakeGateway, fake_sms_gateway
+from tests.payments.fake_razorpay import FakeRazorpay, fake_razorpay_server
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +37,13 @@ def gateway():
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory, gateway):
+def razorpay():
+    with fake_razorpay_server() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory, gateway, razorpay):
     workdir = tmp_path_factory.mktemp("journey")
     stack_url = os.environ.get("E2E_DATABASE_URL", DEFAULT_DATABASE_URL)
     database_url = stack_url.removesuffix("_e2e") + "_journey_e2e"
@@ -48,6 +57,11 @@ def api(tmp_path_factory, gateway):
         SMS_GATEWAY_PASSWORD="gateway-secret",
         SMS_SENDER_ID="LEBRQS",
         SMS_OTP_TEMPLATE_ID="1607000000000000003",
+        PAYMENT_GATEWAY="razorpay",
+        RAZORPAY_KEY_ID=razorpay.key_id,
+        RAZORPAY_KEY_SECRET=razorpay.key_secret,
+        RAZORPAY_WEBHOOK_SECRET=razorpay.webhook_secret,
+        RAZORPAY_BASE_URL=razorpay.base_url,
     )
     prepare_database(env)
     server = Gunicorn(env, PORT, workdir / "gunicorn.log")
@@ -76,7 +90,9 @@ def next_wednesday() -> date:
     return day + timedelta(days=(2 - day.weekday()) % 7)
 
 
-def test_sign_up_book_and_see_the_booking_as_the_frontend_does(api, gateway):
+def test_sign_up_pay_book_and_see_the_booking_as_the_frontend_does(
+    api, gateway, razorpay: FakeRazorpay
+):
     username = f"journey{int(time.time())}@example.com"
 
     # lib/api.ts sendOTP, verifyOTP, register (mobile_verified is sent, and not trusted)
@@ -172,12 +188,45 @@ def test_sign_up_book_and_see_the_booking_as_the_frontend_does(api, gateway):
     assert tampered.status_code == 409, tampered.text
     assert tampered.json()["server_total"] == f"{shown_total}.00"
 
+    # payment-main.tsx: prepare, make the order (paise), pay at Razorpay's checkout...
+    prepared = api.post(
+        "/payments/prepare",
+        json={"amount": shown_total, "currency": "INR", "language": "EN"},
+        headers=auth,
+    )
+    assert prepared.status_code == 200, prepared.text
+    assert prepared.json()["billing_email"] == username
+    order = api.post(
+        "/payments/create-razorpay-order",
+        json={"amount": shown_total * 100, "currency": "INR"},
+        headers=auth,
+    )
+    assert order.status_code == 200, order.text
+    order_id = order.json()["order_id"]
+    payment_id = razorpay.pay(order_id)
+    # ...then book, then have the payment verified against the booking.
     booked = api.post("/bookings", json={**body, "total_amount": shown_total}, headers=auth)
     assert booked.status_code == 201, booked.text
     booking = booked.json()
     assert booking["total_amount"] == shown_total
+    assert booking["status"] == "pending_payment"
     assert booking["start_datetime"] == start  # venue-local wall time, as sent
     assert {line["kind"] for line in booking["items"]} == {"feature", "stage", "banner"}
+    verified = api.post(
+        "/payments/razorpay/verify",
+        json={
+            "razorpay_order_id": order_id,
+            "razorpay_payment_id": payment_id,
+            "razorpay_signature": razorpay.signature(order_id, payment_id),
+            "booking_id": booking["id"],
+            "total_amount": shown_total,
+        },
+        headers=auth,
+    )
+    assert verified.status_code == 200, verified.text
+    assert (verified.json()["status"], verified.json()["booking_status"]) == ("success", "pending")
+    history = api.get(f"/bookings/{booking['id']}/payment-history", headers=auth).json()
+    assert history["total_paid"] == shown_total
 
     # The slot is taken now, for everyone.
     again = api.get(
@@ -191,6 +240,11 @@ def test_sign_up_book_and_see_the_booking_as_the_frontend_does(api, gateway):
     assert [entry["id"] for entry in mine["items"]] == [booking["id"]]
     detail = api.get(f"/bookings/{booking['id']}", headers=auth).json()
     assert detail["items"] == booking["items"]
+    assert (detail["status"], detail["paid_amount"], detail["balance_amount"]) == (
+        "pending",
+        shown_total,
+        0,
+    )
     public = api.get(f"/bookings/public/{booking['id']}")
     assert public.status_code == 200, public.text
     assert public.json()["booking_reference"] == booking["booking_reference"]
