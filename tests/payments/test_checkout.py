@@ -330,3 +330,38 @@ def test_bad_orders_are_400(customer_client, razorpay, body):
     assert response.status_code == 400
     assert not Payment.objects.exists()
     assert not razorpay.requests_to("POST", "/v1/orders")
+
+
+def test_prepare_and_order_answer_what_the_checkout_reads(customer, customer_client, razorpay):
+    """payment-main.tsx reads amount, currency and the billing_* prefill from prepare, and
+    order_id (or id) from the order; the key id lets a screen open the checkout."""
+    prepared = customer_client.post(
+        "/api/payments/prepare",
+        {"amount": 3000, "currency": "INR", "language": "EN"},
+        format="json",
+    )
+    order = customer_client.post(
+        "/api/payments/create-razorpay-order", {"amount": 300000, "currency": "INR"}, format="json"
+    )
+
+    assert prepared.json() == {
+        "success": True,
+        "booking_id": None,
+        "amount": 3000.0,
+        "currency": "INR",
+        "booking_type": None,
+        "billing_name": customer.display_name,
+        "billing_email": customer.email,
+        "billing_tel": customer.mobile,
+    }
+    order_id = order.json()["order_id"]
+    assert order.json() == {
+        "success": True,
+        "id": order_id,
+        "order_id": order_id,
+        "amount": 300000,
+        "currency": "INR",
+        "receipt": razorpay.orders[order_id]["receipt"],
+        "status": "created",
+        "key_id": razorpay.key_id,
+    }
