@@ -451,7 +451,8 @@ def refund_process(refund_id: int) -> Refund:
     made instead of making a second one.
     """
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        # No join here: PostgreSQL locks no outer-joined (nullable) side.
+        refund = Refund.objects.select_for_update().get(pk=refund_id)
         if refund.status == RefundStatus.COMPLETED:
             return refund
         if refund.payment is None or refund.payment.provider_payment_id is None:
