@@ -9,6 +9,7 @@ from bookings.models import AdminSetting, Booking
 from payments.choices import PaymentStatus, RefundStatus
 from payments.gateways import RazorpayGateway
 from payments.models import Payment, Refund
+from tests import factories
 from tests.payments.conftest import booking_body, wednesday
 from tests.payments.test_checkout import verify
 
@@ -311,3 +312,21 @@ def test_refund_percentage_setting_round_trip(staff_client, api_client):
     assert staff_client.get("/api/admin/settings/refund-percentage").json() == {"percentage": 25.0}
     # The public read the customer's screen uses agrees.
     assert api_client.get("/api/settings/refund-percentage").json()["percentage"] == 25.0
+
+
+@pytest.mark.parametrize(
+    ("url", "factory"),
+    [
+        ("/api/payments/admin/payments?per_page=50", factories.PaymentFactory),
+        ("/api/admin/refunds?per_page=50", factories.RefundFactory),
+    ],
+)
+def test_staff_lists_run_the_same_queries_for_1_and_30_rows(
+    staff_client, django_assert_max_num_queries, url, factory
+):
+    factory()
+    with django_assert_max_num_queries(20) as one:
+        assert staff_client.get(url).status_code == 200
+    factory.create_batch(29)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert staff_client.get(url).status_code == 200
