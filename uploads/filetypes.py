@@ -27,7 +27,8 @@ QUICKTIME = FileType("video/quicktime", "mov")
 WEBM = FileType("video/webm", "webm")
 
 IMAGE_TYPES = frozenset({JPEG, PNG, GIF, WEBP})
-ALL_TYPES = IMAGE_TYPES | {PDF, MP4, QUICKTIME, WEBM}
+VIDEO_TYPES = frozenset({MP4, QUICKTIME, WEBM})
+ALL_TYPES = IMAGE_TYPES | VIDEO_TYPES | {PDF}
 
 # Enough for every signature below.
 SNIFF_LENGTH = 64

@@ -1,5 +1,5 @@
 from bookings.models.bookings import Booking, BookingEvent, BookingItem
-from bookings.models.catalog import Item
+from bookings.models.catalog import Item, ItemMedia
 from bookings.models.guests import BookingGuest
 from bookings.models.programs import Program, ProgramParticipant
 from bookings.models.settings import AdminSetting
@@ -12,6 +12,7 @@ __all__ = [
     "BookingGuest",
     "BookingItem",
     "Item",
+    "ItemMedia",
     "Program",
     "ProgramParticipant",
     "Space",

@@ -6,6 +6,7 @@ from django.db import models
 from accounts.models import VendorProfile
 from bookings.choices import ItemStatus
 from bookings.models.venues import Space
+from uploads.choices import MediaType
 
 MAX_PREPARATION_MINUTES = 7 * 24 * 60
 
@@ -66,6 +67,8 @@ class Item(models.Model):
                 name="items_catalog_list_idx",
             ),
             models.Index(fields=["main_category"], name="items_main_category_idx"),
+            # The staff list (GET /admin/items), newest first.
+            models.Index(fields=["created_at", "id"], name="items_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -79,3 +82,36 @@ class Item(models.Model):
     @property
     def is_hour_priced(self) -> bool:
         return self.rate_per_extra_hour > 0
+
+
+class ItemMedia(models.Model):
+    """A picture or video of a catalog item, stored as an upload (uploads.Upload, public).
+
+    The legacy kept its own file under /static/item-media; here the bytes are an upload,
+    validated and served like every other (docs/DESIGN.md, Files).
+    """
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="media")
+    upload = models.OneToOneField(
+        "uploads.Upload", on_delete=models.PROTECT, related_name="item_media"
+    )
+    media_type = models.CharField(max_length=10, choices=MediaType.choices, default=MediaType.IMAGE)
+    is_primary = models.BooleanField(default=False)
+    display_order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "item_media"
+        ordering = ["item", "display_order", "created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["item", "display_order", "created_at", "id"], name="item_media_order_idx"
+            )
+        ]
+        verbose_name = "item picture or video"
+        verbose_name_plural = "item pictures and videos"
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_media_type_display()} {self.pk} of item {self.item_id}"
