@@ -11,7 +11,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from accounts.auth import staff_user
-from bookings import invoices, selectors, services
+from bookings import catalog_services, invoices, selectors, services
 from bookings.models import (
     AdminSetting,
     Booking,
@@ -19,6 +19,7 @@ from bookings.models import (
     BookingGuest,
     BookingItem,
     Item,
+    ItemMedia,
     Program,
     ProgramParticipant,
     Space,
@@ -413,3 +414,23 @@ class BookingGuestAdmin(LargeTableAdmin[BookingGuest]):
     list_select_related = ("booking",)
     search_fields = ("=booking__booking_reference", "=mobile", "name")
     autocomplete_fields = ("booking",)
+
+
+@admin.register(ItemMedia)
+class ItemMediaAdmin(admin.ModelAdmin[ItemMedia]):
+    """Item pictures and videos: added through the staff screens (POST /items/{id}/media/
+    upload); here staff fix captions and order, or delete one with its file."""
+
+    list_display = ("__str__", "item", "media_type", "is_primary", "display_order", "created_at")
+    list_filter = ("media_type", "is_primary")
+    list_select_related = ("item", "upload")
+    search_fields = ("item__name", "title")
+    fields = ("item", "upload", "media_type", "is_primary", "display_order", "title", "description")
+    readonly_fields = ("item", "upload", "media_type", "is_primary")
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ItemMedia) -> None:
+        catalog_services.item_media_delete(media=obj)

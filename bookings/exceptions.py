@@ -22,3 +22,10 @@ class PriceMismatch(BookingConflict):
 
     default_message = "The total shown is not the price of this booking."
     default_code = "price_mismatch"
+
+
+class ItemInUse(Conflict):
+    """A catalog item that booking lines refer to cannot be deleted (mark it unavailable)."""
+
+    default_message = "This item is on bookings; mark it unavailable instead of deleting it."
+    default_code = "item_in_use"

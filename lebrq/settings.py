@@ -167,6 +167,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 *
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("UPLOAD_MAX_FILES", default=10)
 UPLOAD_MAX_FILES = DATA_UPLOAD_MAX_NUMBER_FILES
 UPLOAD_MAX_FILE_SIZE_MB = env.int("UPLOAD_MAX_FILE_SIZE_MB", default=10)
+# Videos (POST /uploads/video, gallery and item media videos) may be this large (MB; the
+# legacy's 100). Their routes are in UPLOAD_PATH_REGEX, so the body limit is the upload one.
+VIDEO_UPLOAD_MAX_FILE_SIZE_MB = env.int("VIDEO_UPLOAD_MAX_FILE_SIZE_MB", default=100)
+# The legacy took /uploads/poster and /uploads/program-images without a login, and the
+# frontend still sends no token there: pictures stored that way (all callers together) are
+# capped at this many an hour (429 past it).
+ANONYMOUS_UPLOADS_PER_HOUR = env.int("ANONYMOUS_UPLOADS_PER_HOUR", default=200)
 # JSON bodies carrying a base64 picture (PUT /auth/profile/image) may be this large (MB);
 # other JSON bodies stay under DATA_UPLOAD_MAX_MEMORY_SIZE.
 PICTURE_JSON_MAX_MB = env.int("PICTURE_JSON_MAX_MB", default=10)
@@ -248,7 +255,10 @@ MAX_BODY_SIZE_MB = env.int("MAX_BODY_SIZE_MB", default=15)
 UPLOAD_MAX_BODY_SIZE_MB = env.int("UPLOAD_MAX_BODY_SIZE_MB", default=110)
 # The routes that take UPLOAD_MAX_BODY_SIZE_MB. The nginx site (manage.py nginx_site) uses
 # the same regex for its larger client_max_body_size, so the two can never disagree.
-UPLOAD_PATH_REGEX = r"^/api/uploads/(image|files)/?$"
+UPLOAD_PATH_REGEX = (
+    r"^/api/(uploads/(image|files|poster|video|program-images)|gallery/upload"
+    r"|items/[0-9]+/media/upload)/?$"
+)
 MEMORY_THRESHOLD_PERCENT = env.float("MEMORY_THRESHOLD_PERCENT", default=85.0)
 MEMORY_CRITICAL_PERCENT = env.float("MEMORY_CRITICAL_PERCENT", default=90.0)
 MEMORY_CHECK_INTERVAL = env.float("MEMORY_CHECK_INTERVAL", default=2.0)

@@ -13,38 +13,59 @@ import tempfile
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
-from uploads.choices import UploadKind
-from uploads.exceptions import UnsupportedFileType, UploadRejected, UploadTooLarge
+from uploads.choices import MediaType, UploadKind
+from uploads.exceptions import (
+    AnonymousUploadsExhausted,
+    UnsupportedFileType,
+    UploadRejected,
+    UploadTooLarge,
+)
 from uploads.filetypes import (
     ALL_TYPES,
     IMAGE_TYPES,
     SNIFF_LENGTH,
+    VIDEO_TYPES,
     contains_markup,
     looks_like_markup,
     sniff,
 )
 from uploads.images import reencode_image
-from uploads.models import Upload
+from uploads.models import GalleryImage, Upload
 
-ACCEPTED_TYPES = {UploadKind.IMAGE: IMAGE_TYPES, UploadKind.FILE: ALL_TYPES}
+ACCEPTED_TYPES = {
+    UploadKind.IMAGE: IMAGE_TYPES,
+    UploadKind.FILE: ALL_TYPES,
+    UploadKind.VIDEO: VIDEO_TYPES,
+}
 
 
-def max_upload_bytes() -> int:
-    limit: int = settings.UPLOAD_MAX_FILE_SIZE_MB * 1024 * 1024
+def max_upload_bytes(kind: UploadKind | None = None) -> int:
+    """The largest file of this kind: videos (UploadKind.VIDEO, the video routes) up to
+    VIDEO_UPLOAD_MAX_FILE_SIZE_MB, anything else up to UPLOAD_MAX_FILE_SIZE_MB."""
+    return _limit_mb(kind) * 1024 * 1024
+
+
+def _limit_mb(kind: UploadKind | None) -> int:
+    limit: int = (
+        settings.VIDEO_UPLOAD_MAX_FILE_SIZE_MB
+        if kind == UploadKind.VIDEO
+        else settings.UPLOAD_MAX_FILE_SIZE_MB
+    )
     return limit
 
 
-def file_too_large(name: str) -> UploadTooLarge:
+def file_too_large(name: str, kind: UploadKind | None = None) -> UploadTooLarge:
     return UploadTooLarge(
-        f"{name}: the file is larger than {settings.UPLOAD_MAX_FILE_SIZE_MB} MB.",
-        code="file_too_large",
+        f"{name}: the file is larger than {_limit_mb(kind)} MB.", code="file_too_large"
     )
 
 
@@ -62,7 +83,7 @@ def clean_original_name(name: str) -> str:
 def uploads_store(
     *,
     uploaded_files: Sequence[UploadedFile[bytes]],
-    owner: User,
+    owner: User | None,
     kind: UploadKind,
     is_public: bool = False,
 ) -> list[Upload]:
@@ -97,7 +118,7 @@ def too_many_files() -> UploadRejected:
 def upload_store(
     *,
     uploaded_file: UploadedFile[bytes],
-    owner: User,
+    owner: User | None,
     kind: UploadKind,
     is_public: bool = False,
 ) -> Upload:
@@ -113,8 +134,8 @@ def upload_store(
     size = _uploaded_size(uploaded_file)
     if size == 0:
         raise UploadRejected(f"{label}: the file is empty.", code="empty_file")
-    if size > max_upload_bytes():
-        raise file_too_large(label)
+    if size > max_upload_bytes(kind):
+        raise file_too_large(label, kind)
 
     uploaded_file.seek(0)
     head = uploaded_file.read(SNIFF_LENGTH)
@@ -259,3 +280,92 @@ def profile_image_set(*, user: User, value: str) -> str:
     user.profile_image = url
     user.save(update_fields=["profile_image"])
     return url
+
+
+def media_kind_of(uploaded_file: UploadedFile[bytes]) -> UploadKind:
+    """IMAGE or VIDEO, from the file's first bytes (the gallery and item media take both);
+    anything else is refused as upload_store would refuse it."""
+    label = clean_original_name(uploaded_file.name or "") or "The file"
+    uploaded_file.seek(0)
+    head = uploaded_file.read(SNIFF_LENGTH)
+    uploaded_file.seek(0)
+    file_type = sniff(head)
+    if file_type in IMAGE_TYPES:
+        return UploadKind.IMAGE
+    if file_type in VIDEO_TYPES:
+        return UploadKind.VIDEO
+    if looks_like_markup(head):
+        raise UnsupportedFileType(
+            f"{label}: HTML, SVG and XML files are not accepted.", code="markup_refused"
+        )
+    names = ", ".join(sorted(t.extension.upper() for t in IMAGE_TYPES | VIDEO_TYPES))
+    raise UnsupportedFileType(
+        f"{label}: this type of file is not accepted (accepted: {names}).",
+        code="unsupported_file_type",
+    )
+
+
+def anonymous_uploads_check(count: int) -> None:
+    """Refuse `count` more uploads without a login once ANONYMOUS_UPLOADS_PER_HOUR of them
+    were stored in the last hour (all such callers share the budget: it bounds what strangers
+    can put on the disk, docs/DESIGN.md, Files). Counted from the uploads table, so every
+    worker sees the same figure."""
+    budget: int = settings.ANONYMOUS_UPLOADS_PER_HOUR
+    since = timezone.now() - timedelta(hours=1)
+    recent = Upload.objects.filter(owner__isnull=True, created_at__gte=since)
+    if recent.count() + count > budget:
+        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        wait = int((oldest + timedelta(hours=1) - timezone.now()).total_seconds()) if oldest else 0
+        raise AnonymousUploadsExhausted(retry_after=max(wait, 1))
+
+
+def gallery_entry_create(*, uploaded_file: UploadedFile[bytes], owner: User) -> GalleryImage:
+    """A public gallery picture or video: the upload (validated like any other) and its entry."""
+    kind = media_kind_of(uploaded_file)
+    with transaction.atomic():
+        upload = upload_store(uploaded_file=uploaded_file, owner=owner, kind=kind, is_public=True)
+        try:
+            return GalleryImage.objects.create(
+                upload=upload,
+                media_type=MediaType.VIDEO if kind == UploadKind.VIDEO else MediaType.IMAGE,
+            )
+        except BaseException:
+            upload.delete_files()
+            raise
+
+
+def gallery_entry_update(
+    *, entry: GalleryImage, title: str | None, description: str | None
+) -> GalleryImage:
+    """Change the title or description; None leaves a field as it is (the legacy's rule)."""
+    fields = []
+    if title is not None:
+        entry.title = title
+        fields.append("title")
+    if description is not None:
+        entry.description = description
+        fields.append("description")
+    if fields:
+        entry.save(update_fields=[*fields, "updated_at"])
+    return entry
+
+
+def gallery_entry_delete(*, entry: GalleryImage) -> None:
+    """The entry and its upload; the files go once the deletion is committed."""
+    with transaction.atomic():
+        upload = entry.upload
+        entry.delete()
+        upload_delete(upload)
+
+
+def public_pictures_store(
+    *, uploaded_files: Sequence[UploadedFile[bytes]], owner: User | None
+) -> list[Upload]:
+    """Pictures for public pages (posters, banners, space images), with or without a login:
+    validated and re-encoded like every image, public, and without a login only within the
+    hourly budget (anonymous_uploads_check)."""
+    if owner is None:
+        anonymous_uploads_check(len(uploaded_files))
+    return uploads_store(
+        uploaded_files=uploaded_files, owner=owner, kind=UploadKind.IMAGE, is_public=True
+    )

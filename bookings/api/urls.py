@@ -52,3 +52,5 @@ urlpatterns = [
     ),
     path("", include(router.urls)),
 ]
+# The staff catalog screens and item media (bookings/api/staff_catalog.py).
+urlpatterns += [path("", include("bookings.api.catalog_urls"))]

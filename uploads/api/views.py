@@ -39,12 +39,12 @@ class UploadCreateView(APIView):
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body: the handler stops an oversized file early.
-        request.upload_handlers = [SizeLimitedUploadHandler(request)]
+        request.upload_handlers = [SizeLimitedUploadHandler(request, self.kind)]
         return super().initialize_request(request, *args, **kwargs)
 
     def post(self, request: Request) -> Response:
         uploads = uploads_store(
-            uploaded_files=_uploaded_files(request),
+            uploaded_files=uploaded_files(request),
             owner=authenticated_user(request),
             kind=self.kind,
             is_public=self.public,
@@ -54,7 +54,7 @@ class UploadCreateView(APIView):
         return Response(result, status=201)
 
 
-def _uploaded_files(request: Request) -> list[UploadedFile[bytes]]:
+def uploaded_files(request: Request) -> list[UploadedFile[bytes]]:
     try:
         files: MultiValueDict[str, UploadedFile[bytes]] = request.FILES
     except TooManyFilesSent as exc:
