@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "uploads",
     "content",
     "payments",
+    "programs",
     "ops",
 ]
 
@@ -208,6 +209,10 @@ RAZORPAY_RETRY_BACKOFF_SECONDS = env.float("RAZORPAY_RETRY_BACKOFF_SECONDS", def
 PAYMENT_HOLD_MINUTES = env.int("PAYMENT_HOLD_MINUTES", default=15)
 # Payments still pending this long after their order are asked about (reconcile_payments).
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
+
+# --- Programs and tickets ---------------------------------------------------------------------
+# The frontend's address: a ticket's QR code opens its /verify/participant page there.
+FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:8081")
 
 # --- Invoices -------------------------------------------------------------------------------
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="LeBRQ")

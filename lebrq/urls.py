@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/", include("accounts.api.urls")),
     # Before bookings: it serves /bookings/{id}/cancel (with the cancellation refund).
     path("api/", include("payments.api.urls")),
+    # Before bookings: it serves POST/PATCH/DELETE on /programs (GETs go to bookings' catalog).
+    path("api/", include("programs.api.urls")),
     path("api/", include("bookings.api.urls")),
     path("api/", include("uploads.api.urls")),
     path("api/", include("content.api.urls")),

@@ -34,3 +34,9 @@ class PaymentSource(models.TextChoices):
     WEBHOOK = "webhook", "Razorpay webhook"
     RECONCILE = "reconcile", "Reconciliation"
     STAFF = "staff", "Staff"
+
+
+class PaymentPurpose(models.TextChoices):
+    BOOKING = "booking", "Towards a booking"
+    # Tickets to the venue's own show: the booking is the show's, the payer a customer.
+    TICKETS = "tickets", "Tickets"

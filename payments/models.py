@@ -6,7 +6,13 @@ from django.conf import settings
 from django.db import models
 
 from bookings.models import Booking
-from payments.choices import PaymentSource, PaymentStatus, RefundStatus, RefundType
+from payments.choices import (
+    PaymentPurpose,
+    PaymentSource,
+    PaymentStatus,
+    RefundStatus,
+    RefundType,
+)
 
 
 class Payment(models.Model):
@@ -33,6 +39,9 @@ class Payment(models.Model):
     provider_payment_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    purpose = models.CharField(
+        max_length=20, choices=PaymentPurpose.choices, default=PaymentPurpose.BOOKING
     )
     method = models.CharField(max_length=30, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)

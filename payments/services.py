@@ -23,11 +23,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from bookings import policies
-from bookings.choices import BookingStatus
+from bookings.choices import BookingStatus, BookingType
 from bookings.models import Booking, BookingEvent, Space
 from bookings.services import booking_payment_received
 from lebrq.errors import InvalidInput
-from payments.choices import PaymentSource, PaymentStatus, RefundStatus, RefundType
+from payments.choices import (
+    PaymentPurpose,
+    PaymentSource,
+    PaymentStatus,
+    RefundStatus,
+    RefundType,
+)
 from payments.exceptions import (
     AmountMismatch,
     NotPayable,
@@ -76,13 +82,23 @@ def amounts_due(booking: Booking) -> list[Decimal]:
     return due
 
 
-def _owned_booking(user: User, booking_id: int) -> Booking:
+def _owned_booking(user: User, booking_id: int, *, tickets_allowed: bool = False) -> Booking:
     booking = Booking.objects.filter(pk=booking_id).first()
     if booking is None:
         raise PaymentNotFound("Booking not found.", code="booking_not_found")
     if booking.user_id != user.pk and not user.is_staff:
-        raise NotYours()
+        if not (tickets_allowed and sells_tickets(booking)):
+            raise NotYours()
     return booking
+
+
+def sells_tickets(booking: Booking) -> bool:
+    """The venue's own live show: customers pay for tickets to it (the programs app registers
+    their people), not for the booking itself."""
+    return booking.is_admin_booking and booking.booking_type in (
+        BookingType.LIVE,
+        BookingType.LIVE_PLAIN,
+    )
 
 
 def _check_amount(booking: Booking, amount: Decimal) -> None:
@@ -189,7 +205,7 @@ def checkout_verify(
     if payment is None or (payment.user_id != user.pk and not user.is_staff):
         raise PaymentNotFound()
     if booking_id is not None:
-        _owned_booking(user, booking_id)
+        _owned_booking(user, booking_id, tickets_allowed=True)
     paid = gateway.payment_for_order(order_id, payment_id)
     if paid is None or not paid.captured:
         raise PaymentNotCaptured()
@@ -267,8 +283,17 @@ def _pay_booking(payment: Payment, booking_id: int) -> Refund | None:
         raise PaymentNotFound("Booking not found.", code="booking_not_found")
     Space.objects.select_for_update().filter(pk=space_id).first()
     booking = Booking.objects.select_for_update().get(pk=booking_id)
-    if payment.booking_id not in (None, booking.pk) or booking.user_id != payment.user_id:
+    if payment.booking_id not in (None, booking.pk):
         raise NotYours("This payment was made for another booking.")
+    if booking.user_id != payment.user_id:
+        if not sells_tickets(booking):
+            raise NotYours("This payment was made for another booking.")
+        # Tickets to the venue's show: the payment waits for its participants
+        # (programs.services.participant_add), which check the amount and the seats.
+        payment.booking = booking
+        payment.purpose = PaymentPurpose.TICKETS
+        payment.save(update_fields=["booking", "purpose", "updated_at"])
+        return None
     payment.booking = booking
     payment.save(update_fields=["booking", "updated_at"])
 
@@ -311,6 +336,14 @@ def _amount_problem(booking: Booking, amount: Decimal) -> str | None:
         return None
     owed = " or ".join(str(d) for d in due) or "nothing"
     return f"The payment of {amount} is not what the booking owed ({owed})."
+
+
+def refund_automatically(payment: Payment, booking: Booking | None, reason: str) -> Refund:
+    """Return a payment nobody can take (for callers above this app, in their transaction):
+    the refund is sent by the task worker once the transaction commits."""
+    refund = _refund_automatically(payment, booking, reason)
+    _send_refund_after_commit(refund.pk)
+    return refund
 
 
 def _refund_automatically(payment: Payment, booking: Booking | None, reason: str) -> Refund:

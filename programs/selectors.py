@@ -1,0 +1,203 @@
+"""Reads for the participant lists, counts and the staff dashboards: bounded, fixed queries."""
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import User
+from bookings.choices import BookingStatus, BookingType
+from bookings.models import Booking, BookingItem, Program, ProgramParticipant
+from programs.models import EventDefinition, EventSchedule
+
+# The legacy's cap on participant lists (program_participants.py MAX_LIST_ROWS).
+MAX_LIST_ROWS = 200
+# Counts asked for at once (the bookings screen asks for the live shows it shows).
+MAX_COUNT_IDS = 200
+# Staff dashboards: programs and shows listed, participants per entry.
+MAX_DASHBOARD_ROWS = 200
+
+PAID_BOOKING_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.COMPLETED)
+
+
+def participants_of_booking(booking_id: int) -> QuerySet[ProgramParticipant]:
+    return (
+        ProgramParticipant.objects.filter(booking_id=booking_id)
+        .select_related("user")
+        .order_by("-joined_at", "-id")[:MAX_LIST_ROWS]
+    )
+
+
+def own_paid_participants(user: User, program_type: str) -> QuerySet[ProgramParticipant]:
+    """The user's participations of a type that were paid for (legacy rule: an amount paid,
+    or a paid booking that is not the venue's own)."""
+    paid = Q(amount_paid__gt=0) | Q(
+        booking__status__in=PAID_BOOKING_STATUSES, booking__is_admin_booking=False
+    )
+    return (
+        ProgramParticipant.objects.filter(user=user, program_type=program_type)
+        .filter(paid)
+        .order_by("-joined_at", "-id")[:MAX_LIST_ROWS]
+    )
+
+
+def ticket_counts_by_booking(program_type: str) -> dict[str, int]:
+    """Tickets per booking for a type, for shows still running or ended in the last day (the
+    legacy counted every booking ever)."""
+    since = timezone.now() - timedelta(days=1)
+    rows = (
+        ProgramParticipant.objects.filter(
+            program_type=program_type, booking__isnull=False, booking__end_datetime__gte=since
+        )
+        .values("booking_id")
+        .annotate(total=Sum("ticket_quantity"))
+        .order_by("booking_id")[:1000]
+    )
+    return {str(row["booking_id"]): int(row["total"] or 0) for row in rows}
+
+
+def participant_counts(booking_ids: Iterable[int]) -> dict[str, dict[str, int]]:
+    ids = list(dict.fromkeys(booking_ids))[:MAX_COUNT_IDS]
+    rows = (
+        ProgramParticipant.objects.filter(booking_id__in=ids)
+        .values("booking_id")
+        .annotate(total=Count("id"), verified=Count("id", filter=Q(is_verified=True)))
+        .order_by("booking_id")
+    )
+    counts = {
+        str(row["booking_id"]): {"total": row["total"], "verified": row["verified"]} for row in rows
+    }
+    for booking_id in ids:
+        counts.setdefault(str(booking_id), {"total": 0, "verified": 0})
+    return counts
+
+
+def infer_program_type(title: str | None) -> str | None:
+    """The legacy's guess from a title (programs.py infer_type)."""
+    lowered = (title or "").lower()
+    for needle, kind in (("yog", "yoga"), ("zumb", "zumba"), ("live", "live")):
+        if needle in lowered:
+            return kind
+    return None
+
+
+def staff_programs(*, q: str | None, status: str | None) -> list[Program]:
+    programs = Program.objects.all()
+    if q:
+        programs = programs.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    if status:
+        programs = programs.filter(status=status)
+    return list(programs.order_by("-created_at", "-id")[:MAX_DASHBOARD_ROWS])
+
+
+def staff_live_shows(*, q: str | None, status: str | None) -> list[Booking]:
+    shows = Booking.objects.filter(booking_type__in=(BookingType.LIVE, BookingType.LIVE_PLAIN))
+    if q:
+        shows = shows.filter(event_type__icontains=q)
+    if status:
+        shows = shows.filter(status=status)
+    participants = Prefetch(
+        "participants", queryset=ProgramParticipant.objects.order_by("-joined_at", "-id")
+    )
+    items = Prefetch("items", queryset=BookingItem.objects.order_by("id"))
+    return list(
+        shows.prefetch_related(participants, items).order_by("-start_datetime", "-id")[
+            :MAX_DASHBOARD_ROWS
+        ]
+    )
+
+
+def participants_by_type(program_types: Iterable[str]) -> dict[str, list[ProgramParticipant]]:
+    """The newest participants of each type (bounded per type), for the programs list."""
+    grouped: dict[str, list[ProgramParticipant]] = {}
+    for kind in set(program_types):
+        grouped[kind] = list(
+            ProgramParticipant.objects.filter(program_type=kind).order_by("-joined_at", "-id")[
+                :MAX_DASHBOARD_ROWS
+            ]
+        )
+    return grouped
+
+
+def date_window(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    return (
+        timezone.make_aware(datetime.combine(date_from, time.min)),
+        timezone.make_aware(datetime.combine(date_to, time.max)),
+    )
+
+
+def schedules_by_type(event_type: str, date_from: date, date_to: date) -> list[EventSchedule]:
+    participants = Prefetch(
+        "tickets__participant",
+        queryset=ProgramParticipant.objects.select_related("booking"),
+    )
+    return list(
+        EventSchedule.objects.filter(
+            definition__event_type=event_type,
+            schedule_date__gte=date_from,
+            schedule_date__lte=date_to,
+        )
+        .select_related("definition")
+        .prefetch_related(participants)
+        .order_by("-schedule_date", "start_time", "id")[:MAX_DASHBOARD_ROWS]
+    )
+
+
+def legacy_participants(
+    program_type: str, date_from: date, date_to: date
+) -> list[ProgramParticipant]:
+    start, end = date_window(date_from, date_to)
+    return list(
+        ProgramParticipant.objects.filter(
+            program_type=program_type, joined_at__gte=start, joined_at__lte=end
+        )
+        .select_related("booking")
+        .order_by("-joined_at", "-id")[: MAX_LIST_ROWS * 5]
+    )
+
+
+def dashboard_summary(today: date) -> dict[str, object]:
+    month_start = today - timedelta(days=30)
+    new_system = {
+        row["definition__event_type"]: {
+            "total_schedules": row["total_schedules"],
+            "total_tickets_sold": int(row["total_tickets_sold"] or 0),
+        }
+        for row in EventSchedule.objects.filter(
+            schedule_date__gte=month_start, definition__is_active=True
+        )
+        .values("definition__event_type")
+        .annotate(total_schedules=Count("id"), total_tickets_sold=Sum("tickets_sold"))
+        .order_by("definition__event_type")
+    }
+    since, _ = date_window(month_start, today)
+    legacy = {
+        row["program_type"]: {
+            "participant_count": row["participant_count"],
+            "ticket_count": int(row["ticket_count"] or 0),
+            "revenue": float(row["revenue"] or 0),
+        }
+        for row in ProgramParticipant.objects.filter(joined_at__gte=since)
+        .values("program_type")
+        .annotate(
+            participant_count=Count("id"),
+            ticket_count=Sum("ticket_quantity"),
+            revenue=Sum("amount_paid"),
+        )
+        .order_by("program_type")
+    }
+    today_schedules = EventSchedule.objects.filter(
+        schedule_date=today, definition__is_active=True
+    ).count()
+    return {
+        "date": today.isoformat(),
+        "period": {"from": month_start.isoformat(), "to": today.isoformat()},
+        "new_system_stats": new_system,
+        "legacy_stats": legacy,
+        "today_schedules": today_schedules,
+    }
+
+
+def active_definitions() -> QuerySet[EventDefinition]:
+    return EventDefinition.objects.filter(is_active=True)
