@@ -207,6 +207,12 @@ RAZORPAY_RETRY_BACKOFF_SECONDS = env.float("RAZORPAY_RETRY_BACKOFF_SECONDS", def
 # and frees the slot (payments.tasks.payment_holds_expire), and a payment arriving later is
 # refunded.
 PAYMENT_HOLD_MINUTES = env.int("PAYMENT_HOLD_MINUTES", default=15)
+# Not a knob: what `manage.py payments_tick` queues every minute (lebrq-payments-tick.timer).
+PERIODIC_TASKS = [
+    "payments.tasks.payment_holds_expire",
+    "payments.tasks.reconcile_payments",
+    "programs.tasks.ticket_payments_return_unclaimed",
+]
 # Payments still pending this long after their order are asked about (reconcile_payments).
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
 

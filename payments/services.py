@@ -86,9 +86,9 @@ def _owned_booking(user: User, booking_id: int, *, tickets_allowed: bool = False
     booking = Booking.objects.filter(pk=booking_id).first()
     if booking is None:
         raise PaymentNotFound("Booking not found.", code="booking_not_found")
-    if booking.user_id != user.pk and not user.is_staff:
-        if not (tickets_allowed and sells_tickets(booking)):
-            raise NotYours()
+    others = booking.user_id != user.pk and not user.is_staff
+    if others and not (tickets_allowed and sells_tickets(booking)):
+        raise NotYours()
     return booking
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -282,3 +283,31 @@ def schedules_generate(*, definition: EventDefinition, first: date, last: date) 
     # ignore_conflicts: days already scheduled (the unique slot) keep their sales.
     EventSchedule.objects.bulk_create(rows, ignore_conflicts=True)
     return definition.schedules.count() - before
+
+
+def ticket_payments_return_unclaimed(now: datetime | None = None) -> int:
+    """Ticket payments no participant claimed within twice the hold (the checkout failed
+    after paying): the money goes back."""
+    now = now or timezone.now()
+    since = now - timedelta(minutes=2 * settings.PAYMENT_HOLD_MINUTES)
+    unclaimed = Payment.objects.filter(
+        purpose=PaymentPurpose.TICKETS,
+        status=PaymentStatus.SUCCESS,
+        participant_ticket__isnull=True,
+        refunds__isnull=True,
+        paid_at__lte=since,
+    ).values_list("pk", flat=True)[:500]
+    returned = 0
+    for payment_id in unclaimed:
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().get(pk=payment_id)
+            if (
+                payment.refunds.exists()
+                or ParticipantTicket.objects.filter(payment=payment).exists()
+            ):
+                continue
+            payments.refund_automatically(
+                payment, payment.booking, "Tickets paid for, but no participants were registered."
+            )
+            returned += 1
+    return returned

@@ -1,17 +1,21 @@
 """Live-show tickets as the frontend buys them (payment-main.tsx: order, pay, verify against
 the show's booking, then POST /program_participants/add), and the door scan."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
 from bookings.choices import BookingStatus
 from bookings.models import Booking, ProgramParticipant
 from payments.choices import PaymentPurpose, RefundType
 from payments.models import Payment, Refund
-from programs import tickets
+from programs import services, tickets
 from tests.conftest import bearer_client
 from tests.factories import BookingFactory, UserFactory
 
@@ -251,3 +255,23 @@ def test_the_holder_gets_the_tickets_qr_code(customer_client, other_customer, ho
     url = tickets.verify_url(settings.FRONTEND_URL, holder)
     assert url.startswith("https://lebrq.example/verify/participant?id=")
     assert tickets.participant_for_code(url.rsplit("code=", 1)[1]) == holder.pk
+
+
+def test_ticket_money_nobody_registered_goes_back(
+    customer_client, razorpay, show, django_capture_on_commit_callbacks
+):
+    buy(customer_client, razorpay, show, rupees=400)
+    Payment.objects.update(paid_at=timezone.now() - timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.ticket_payments_return_unclaimed() == 1
+        assert services.ticket_payments_return_unclaimed() == 0
+
+    assert Refund.objects.get().amount == Decimal("400.00")
+
+
+def test_the_tick_queues_every_periodic_task(settings):
+    call_command("payments_tick")
+
+    queued = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert queued == set(settings.PERIODIC_TASKS)

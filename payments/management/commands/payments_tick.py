@@ -1,4 +1,5 @@
-"""Queue the periodic payment work for the task worker: expire unpaid holds, reconcile.
+"""Queue the periodic work for the task worker (settings.PERIODIC_TASKS): expire unpaid
+holds, reconcile payments, return unclaimed ticket payments.
 
 Run every minute by deploy/lebrq-payments-tick.timer (and by `make run` in a loop); each run
 only enqueues, so a slow gateway never holds up the timer.
@@ -7,9 +8,10 @@ only enqueues, so a slow gateway never holds up the timer.
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-
-from payments.tasks import payment_holds_expire, reconcile_payments
+from django.tasks import Task
+from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
@@ -24,9 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # By dotted path (settings.PERIODIC_TASKS): apps above payments add their own.
+        periodic: list[Task[[], object]] = [import_string(path) for path in settings.PERIODIC_TASKS]
         while True:
-            payment_holds_expire.enqueue()
-            reconcile_payments.enqueue()
+            for periodic_task in periodic:
+                periodic_task.enqueue()
             if not options["every"]:
                 return
             time.sleep(options["every"])
