@@ -6,12 +6,14 @@ measures the worker's peak RSS (sampled every 20 ms) while it:
   a) sends a 1 GiB file whole,
   b) sends it as 16 sequential 64 MiB ranges, then as 4 concurrent 256 MiB ranges,
   c) receives it as a multipart upload (POST /api/uploads/files, limit raised for the run),
+  d) receives a video at the video limit (POST /api/uploads/video as staff, the racks screen's
+     call; --video-mib, default VIDEO_UPLOAD_MAX_FILE_SIZE_MB's 100),
 
 each as a delta over the worker's idle RSS after a warm-up, and compares download throughput
 with nginx serving the same file from disk, directly and through Django's X-Accel-Redirect mode.
 Exits 1 if any RSS delta passes 8 MB. Needs curl and nginx (`make bench-files` installs them).
 
-    .venv/bin/python -m tests.bench.bench_files [--size-mib 1024] [--port 18470]
+    .venv/bin/python -m tests.bench.bench_files [--size-mib 1024] [--video-mib 100] [--port 18470]
 """
 
 import argparse
@@ -74,7 +76,7 @@ def write_big_file(path: Path, size: int) -> str:
     return digest.hexdigest()
 
 
-def server_env(workdir: Path, **overrides: str) -> dict[str, str]:
+def server_env(workdir: Path, video_mib: int = 100, **overrides: str) -> dict[str, str]:
     env = {
         **django_env(),
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
@@ -84,6 +86,8 @@ def server_env(workdir: Path, **overrides: str) -> dict[str, str]:
         # Room for the 1 GiB upload (the body-limit wrapper reads UPLOAD_MAX_BODY_SIZE_MB).
         "UPLOAD_MAX_FILE_SIZE_MB": "4096",
         "UPLOAD_MAX_BODY_SIZE_MB": "8192",
+        # The video route's own file limit, as deployed unless --video-mib says otherwise.
+        "VIDEO_UPLOAD_MAX_FILE_SIZE_MB": str(video_mib),
     }
     env.update(overrides)
     return env
@@ -99,7 +103,14 @@ upload = Upload.objects.create(
     owner=user, file="uploads/bench/big.mp4", kind="file", original_name="big.mp4",
     content_type="video/mp4", size={size}, sha256="{sha256}",
 )
-print(json.dumps({{"id": upload.pk, "token": str(AccessToken.for_user(user))}}))
+staff = User.objects.create_user(
+    username="bench-staff", email="staff@example.com", password="x", is_staff=True, role="admin"
+)
+print(json.dumps({{
+    "id": upload.pk,
+    "token": str(AccessToken.for_user(user)),
+    "staff_token": str(AccessToken.for_user(staff)),
+}}))
 """
 
 
@@ -215,14 +226,17 @@ def curl_parallel(url: str, ranges: list[str], token: str) -> tuple[list[str], i
     return [o[0] for o in outputs], sum(int(o[1]) for o in outputs), seconds
 
 
-def run(size: int, port: int, workdir: Path) -> list[Result]:
+def run(size: int, port: int, workdir: Path, video_mib: int = 100) -> list[Result]:
     nginx_port, xaccel_port = port + 1, port + 2
-    env = server_env(workdir)
+    env = server_env(workdir, video_mib)
     for directory in ("media", "upload-tmp"):
         (workdir / directory).mkdir()
     print(f"Writing a {size // MIB} MiB file and migrating a SQLite database in {workdir}")
     big = workdir / "media" / "uploads" / "bench" / "big.mp4"
     sha256 = write_big_file(big, size)
+    video = workdir / "video" / "clip.mp4"
+    video_size = video_mib * MIB
+    video_sha256 = write_big_file(video, video_size)
     manage("migrate", "--no-input", env=env)
     registered = json.loads(
         manage("shell", "-v", "0", "-c", REGISTER_FILE.format(size=size, sha256=sha256), env=env)
@@ -309,11 +323,39 @@ def run(size: int, port: int, workdir: Path) -> list[Result]:
             assert body["files"][0]["sha256"] == sha256, body
             return out[0], int(out[1]), float(out[2])
 
+        def video_upload() -> tuple[str, int, float]:
+            response = workdir / "video-response.json"
+            out = subprocess.run(
+                [
+                    "curl",
+                    "-sS",
+                    "-o",
+                    str(response),
+                    "-w",
+                    "%{http_code} %{size_upload} %{time_total}",
+                    "-H",
+                    f"Authorization: Bearer {registered['staff_token']}",
+                    "-F",
+                    f"file=@{video};type=video/mp4",
+                    f"{base}/api/uploads/video",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            body = json.loads(response.read_text())
+            assert out[0] == "201", body
+            assert body["files"][0]["size"] == video_size, body
+            assert body["files"][0]["sha256"] == video_sha256, body
+            assert body["files"][0]["kind"] == "video", body
+            return out[0], int(out[1]), float(out[2])
+
         print("Measuring (worker RSS sampled every 20 ms):")
         measured(f"Django: download {size // MIB} MiB whole", whole)
         measured(f"Django: download {size // chunk} x 64 MiB ranges", sequential_ranges)
         measured("Django: download 4 concurrent quarter ranges", concurrent_ranges)
         measured(f"Django: upload {size // MIB} MiB multipart", upload)
+        measured(f"Django: upload {video_mib} MiB video (/uploads/video)", video_upload)
 
     xaccel_env = server_env(workdir, FILE_SERVE_MODE="x-accel", X_ACCEL_PREFIX="/protected-media/")
     with (
@@ -371,6 +413,9 @@ def print_table(results: list[Result], size: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument(
+        "--video-mib", type=int, default=100, help="the video upload, at the video file limit"
+    )
     parser.add_argument("--port", type=int, default=18470, help="uses this port and the next two")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, files)")
     args = parser.parse_args()
@@ -383,7 +428,7 @@ def main() -> int:
     # nginx's workers run as another user (nobody) when started by root.
     workdir.chmod(0o755)
     try:
-        results = run(size, args.port, workdir)
+        results = run(size, args.port, workdir, args.video_mib)
     finally:
         if args.keep:
             print(f"Kept {workdir}")

@@ -250,3 +250,100 @@ def test_sign_up_pay_book_and_see_the_booking_as_the_frontend_does(
     assert public.json()["booking_reference"] == booking["booking_reference"]
     assert username not in public.text
     assert MOBILE not in public.text
+
+
+def login(api: httpx.Client, username: str, password: str) -> dict[str, str]:
+    response = api.post("/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_live_show_tickets_paid_registered_and_scanned_at_the_door(api, razorpay: FakeRazorpay):
+    """Staff put on a show (live-show.tsx's admin booking); a customer pays for two tickets
+    (payment-main.tsx: order, checkout, verify against the show, participants/add); the door
+    scans the ticket's QR code: two entries, the third refused."""
+    staff = login(api, "staff", "staff-pass-123")
+    halls = [s for s in api.get("/venues/spaces").json() if s["name"] == "LeBRQ Grant Hall"]
+    day = next_wednesday() + timedelta(days=7)
+    show = api.post(
+        "/bookings",
+        json={
+            "space_id": halls[0]["id"],
+            "start_datetime": f"{day.isoformat()}T19:00:00",
+            "end_datetime": f"{day.isoformat()}T22:00:00",
+            "attendees": 2,
+            "items": [],
+            "custom_items": [],
+            "customer_note": "Tickets: 2 @ ₹250 | Coordinator: Anu",
+            "event_type": "Rock Night",
+            "booking_type": "live-",
+            "is_admin_booking": True,
+            "admin_note": "Booked by admin without payment",
+        },
+        headers=staff,
+    )
+    assert show.status_code == 201, show.text
+    show_id = show.json()["id"]
+
+    customer = login(api, "demo", "demo-pass-123")
+    order = api.post(
+        "/payments/create-razorpay-order",
+        json={"amount": 50000, "currency": "INR"},
+        headers=customer,
+    ).json()
+    payment_id = razorpay.pay(order["order_id"])
+    verified = api.post(
+        "/payments/razorpay/verify",
+        json={
+            "razorpay_order_id": order["order_id"],
+            "razorpay_payment_id": payment_id,
+            "razorpay_signature": razorpay.signature(order["order_id"], payment_id),
+            "booking_id": show_id,
+        },
+        headers=customer,
+    )
+    assert verified.status_code == 200, verified.text
+    added = api.post(
+        "/program_participants/add",
+        json={
+            "user_id": None,
+            "name": "Demo Customer",
+            "mobile": "9800000002",
+            "program_type": "live",
+            "subscription_type": "live-",
+            "ticket_quantity": 2,
+            "start_date": f"{day.isoformat()}T13:30:00.000Z",
+            "end_date": f"{day.isoformat()}T16:30:00.000Z",
+            "amount_paid": 500,
+            "booking_id": show_id,
+        },
+        headers=customer,
+    )
+    assert added.status_code == 200, added.text
+    participant_id = added.json()["id"]
+    assert added.json()["amount_paid"] == 500
+
+    qr = api.get(f"/program_participants/{participant_id}/ticket.svg", headers=customer)
+    assert qr.status_code == 200
+    assert qr.headers["content-type"] == "image/svg+xml"
+    code = next(
+        row["ticket_code"]
+        for row in api.get("/program_participants/list/live", headers=customer).json()
+        if row["id"] == participant_id
+    )
+
+    # The door page (no login) with the code its QR carries: two entries, then no more.
+    scans = [
+        api.patch(
+            f"/program_participants/{participant_id}/verify?code={code}",
+            json={"is_verified": True},
+        )
+        for _ in range(3)
+    ]
+    assert [s.status_code for s in scans] == [200, 200, 409]
+    assert scans[1].json()["is_verified"] is True
+    assert scans[2].json()["code"] == "ticket_used"
+    # A guess without the code opens nothing.
+    assert api.patch(f"/program_participants/{participant_id}/verify", json={}).status_code == 403
+    counts = api.get(f"/program_participants/counts/by-bookings?ids={show_id}").json()
+    assert counts == {str(show_id): {"total": 1, "verified": 1}}
