@@ -24,6 +24,13 @@ class PriceMismatch(BookingConflict):
     default_code = "price_mismatch"
 
 
+class SpaceInUse(Conflict):
+    """A space that bookings or catalog items refer to cannot be deleted (deactivate it)."""
+
+    default_message = "This space is in use; deactivate it instead."
+    default_code = "space_in_use"
+
+
 class ItemInUse(Conflict):
     """A catalog item that booking lines refer to cannot be deleted (mark it unavailable)."""
 

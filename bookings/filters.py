@@ -64,10 +64,28 @@ class StaffBookingFilter(StartDateRangeFilterSet):
     user = IdFilter(field_name="user_id")
     vendor = IdFilter(method="filter_vendor", help_text="Has an item from vendor.")
     is_admin_booking = filters.BooleanFilter()
+    # The legacy's two flags: the venue's own bookings, and those the asking staff member made.
+    admin_only = filters.BooleanFilter(method="filter_admin_only")
+    my_admin_only = filters.BooleanFilter(method="filter_my_admin_only")
 
     class Meta:
         model = Booking
         fields = ["status", "booking_type", "space", "user", "vendor", "from_date", "to_date"]
+
+    def filter_admin_only(
+        self, queryset: QuerySet[Booking], name: str, value: bool
+    ) -> QuerySet[Booking]:
+        return queryset.filter(is_admin_booking=True) if value else queryset
+
+    def filter_my_admin_only(
+        self, queryset: QuerySet[Booking], name: str, value: bool
+    ) -> QuerySet[Booking]:
+        if not value:
+            return queryset
+        user_id = getattr(self.request.user, "pk", None) if self.request is not None else None
+        if not isinstance(user_id, int):
+            return queryset.none()  # nobody asked: nobody's own bookings
+        return queryset.filter(is_admin_booking=True, user_id=user_id)
 
     def filter_vendor(
         self, queryset: QuerySet[Booking], name: str, value: int

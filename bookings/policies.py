@@ -21,6 +21,12 @@ def refund_percentage() -> Decimal:
         return Decimal(SETTING_DEFAULTS[SettingKey.REFUND_PERCENTAGE])
 
 
+def auto_approve() -> bool:
+    """Whether a customer's booking is approved as soon as it is paid, instead of waiting for
+    staff (the legacy's auto_approve_enabled, read as it read it: "true" or "1")."""
+    return _setting(SettingKey.AUTO_APPROVE_ENABLED) in ("true", "1")
+
+
 @dataclass(frozen=True)
 class AdvancePayment:
     """What a customer may pay first instead of the whole total (the legacy's settings)."""

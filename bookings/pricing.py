@@ -98,7 +98,9 @@ class PriceTableInvalid(InvalidInput):
     default_code = "space_price_table_invalid"
 
 
-def _price(value: Any, where: str) -> Decimal:
+def table_price(value: Any, where: str) -> Decimal:
+    """A price read from a space's table; PriceTableInvalid unless a number (or numeric
+    string) from 0 to MAX_OPTION_PRICE. bookings.space_options validates with it at save time."""
     if isinstance(value, bool) or value is None:
         raise PriceTableInvalid(f"{where}: not a price.")
     try:
@@ -117,11 +119,14 @@ def hire_amount(*, price_per_hour: Decimal, pricing_overrides: Any, hours: Decim
         for table_name, key in (("duration", f"{whole}h"), ("hour", str(whole))):
             table = pricing_overrides.get(table_name)
             if isinstance(table, Mapping) and table.get(key) is not None:
-                return whole_rupees(_price(table[key], f"pricing_overrides.{table_name}.{key}"))
+                return whole_rupees(
+                    table_price(table[key], f"pricing_overrides.{table_name}.{key}")
+                )
     return whole_rupees(price_per_hour * hours)
 
 
-def _options(value: Any, where: str) -> list[Mapping[str, Any]]:
+def option_list(value: Any, where: str) -> list[Mapping[str, Any]]:
+    """A table of options (stages, banners, features): a list of objects; null or "" is none."""
     if value in (None, ""):
         return []
     if not isinstance(value, list) or not all(isinstance(o, Mapping) for o in value):
@@ -133,8 +138,8 @@ def hall_features(features: Any) -> list[Mapping[str, Any]]:
     """The space's features as a list, from either form the staff screens save: a plain
     list, or {"hall_features": [...], "top_banners": [...]}."""
     if isinstance(features, Mapping):
-        return _options(features.get("hall_features"), "features.hall_features")
-    return _options(features, "features")
+        return option_list(features.get("hall_features"), "features.hall_features")
+    return option_list(features, "features")
 
 
 def _option_by_id(options: Sequence[Mapping[str, Any]], option_id: str) -> Mapping[str, Any] | None:
@@ -201,6 +206,16 @@ class Quote:
     stage_banner_url: str = ""
 
 
+def feature_unit_price(feature: Mapping[str, Any], feature_id: str) -> tuple[Decimal, bool]:
+    """A paid feature's unit price, and whether it is charged by the hour (else per item)."""
+    by_item = feature.get("pricing_type") or ("item" if feature.get("item_price") else "hour")
+    if by_item == "item":
+        return table_price(
+            feature.get("item_price") or 0, f"feature {feature_id}.item_price"
+        ), False
+    return table_price(feature.get("base_price") or 0, f"feature {feature_id}.base_price"), True
+
+
 def _feature_line(features: Sequence[Mapping[str, Any]], request: SpaceOptionRequest) -> PricedLine:
     feature_id = request.code.removeprefix(FEATURE_CODE_PREFIX)
     feature = next(
@@ -215,14 +230,9 @@ def _feature_line(features: Sequence[Mapping[str, Any]], request: SpaceOptionReq
         raise InvalidInput.for_field(
             "custom_items", f"This space has no paid feature {feature_id!r}.", code="unknown_option"
         )
-    by_item = feature.get("pricing_type") or ("item" if feature.get("item_price") else "hour")
-    if by_item == "item":
-        unit = _price(feature.get("item_price") or 0, f"feature {feature_id}.item_price")
-        hours = None
-    else:
-        unit = _price(feature.get("base_price") or 0, f"feature {feature_id}.base_price")
-        # The frontend sends the feature's hours as its quantity.
-        hours = Decimal(request.quantity)
+    unit, by_hour = feature_unit_price(feature, feature_id)
+    # The frontend sends an hourly feature's hours as its quantity.
+    hours = Decimal(request.quantity) if by_hour else None
     return PricedLine(
         kind=BookingLineKind.FEATURE,
         name=str(feature.get("label") or feature_id)[:255],
@@ -244,7 +254,7 @@ def _option_line(
             f"This space has no {label} option {request.code!r}.",
             code="unknown_option",
         )
-    unit = _price(option.get("price") or 0, f"{label} {request.code}.price")
+    unit = table_price(option.get("price") or 0, f"{label} {request.code}.price")
     return PricedLine(
         kind=kind,
         name=f"{label.capitalize()}: {option.get('label') or request.code}"[:255],
@@ -278,10 +288,10 @@ def _space_option_line(space: SpacePrices, request: SpaceOptionRequest) -> Price
             total=Decimal("0"),
             code=TRANSPORT_CODE,
         )
-    stage_options = _options(space.stage_options, "stage_options")
+    stage_options = option_list(space.stage_options, "stage_options")
     if _option_by_id(stage_options, code) is not None:
         return _option_line(stage_options, request, BookingLineKind.STAGE, "stage")
-    banner_sizes = _options(space.banner_sizes, "banner_sizes")
+    banner_sizes = option_list(space.banner_sizes, "banner_sizes")
     if _option_by_id(banner_sizes, code) is not None:
         return _option_line(banner_sizes, request, BookingLineKind.BANNER, "banner")
     raise InvalidInput.for_field(

@@ -14,9 +14,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from bookings import policies, pricing
+from bookings import policies, pricing, space_options
 from bookings.choices import BookingItemStatus, BookingLineKind, BookingStatus, BookingType
-from bookings.exceptions import BookingConflict, InvalidTransition, PriceMismatch, SlotUnavailable
+from bookings.exceptions import (
+    BookingConflict,
+    InvalidTransition,
+    PriceMismatch,
+    SlotUnavailable,
+    SpaceInUse,
+)
 from bookings.models import (
     AdminSetting,
     Booking,
@@ -25,9 +31,10 @@ from bookings.models import (
     BookingItem,
     Item,
     Space,
+    Venue,
 )
 from bookings.models.settings import SettingKey
-from lebrq.errors import Forbidden, InvalidInput
+from lebrq.errors import Forbidden, InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -674,17 +681,181 @@ def booking_payment_received(
     """Count money received towards `booking` (locked by the caller, in its transaction).
 
     An unpaid booking holding (or having held) its slot becomes pending: staff review it, as
-    before payments existed. The payments app calls this once per payment; seed data and staff
+    before payments existed; approved at once when staff turned auto-approve on
+    (policies.auto_approve). The payments app calls this once per payment; seed data and staff
     tools may record money received elsewhere.
     """
     assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic()"
     from_status = booking.status
     booking.paid_amount += amount
     if booking.status in (BookingStatus.PENDING_PAYMENT, BookingStatus.EXPIRED):
-        booking.status = BookingStatus.PENDING
+        # With auto-approve on, a paid customer booking skips staff review.
+        approve = not booking.is_admin_booking and policies.auto_approve()
+        booking.status = BookingStatus.APPROVED if approve else BookingStatus.PENDING
         booking.payment_hold_expires_at = None
+        if approve:
+            note = f"{note} (approved automatically)".strip()
     booking.save(update_fields=["paid_amount", "status", "payment_hold_expires_at", "updated_at"])
     BookingEvent.objects.create(
         booking=booking, actor=actor, from_status=from_status, to_status=booking.status, note=note
     )
     return booking
+
+
+# --- Spaces (staff) ---------------------------------------------------------------------------
+
+# The option tables, checked and normalized by bookings.space_options before they are saved.
+SPACE_OPTION_FIELDS = (
+    "features",
+    "pricing_overrides",
+    "event_types",
+    "stage_options",
+    "banner_sizes",
+)
+
+
+def _space_options(values: dict[str, Any], stored: Space | None) -> dict[str, Any]:
+    checked = dict(values)
+    for field, normalize in space_options.NORMALIZERS.items():
+        if field in checked:
+            checked[field] = normalize(checked[field])
+    if "pricing_overrides" in checked:
+        checked["pricing_overrides"] = space_options.normalize_pricing_overrides(
+            checked["pricing_overrides"], stored.pricing_overrides if stored else None
+        )
+    return checked
+
+
+def _save_space(space: Space) -> None:
+    try:
+        space.full_clean(exclude=["venue"])
+    except DjangoValidationError as exc:
+        fields = exc.message_dict
+        raise InvalidInput(
+            "; ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items()),
+            fields=fields,
+        ) from None
+    space.save()
+
+
+def space_create(*, venue_id: int, values: dict[str, Any]) -> Space:
+    """A new space of the venue; `values` are Space fields, the option tables as the staff
+    screens send them (bookings.space_options)."""
+    if not Venue.objects.filter(pk=venue_id).exists():
+        raise NotFound("Venue not found.", code="venue_not_found")
+    # The legacy's defaults for what the new-space screen may leave out.
+    defaults: dict[str, Any] = {"capacity": 0, "price_per_hour": Decimal("0")}
+    space = Space(venue_id=venue_id, **{**defaults, **_space_options(values, None)})
+    _save_space(space)
+    return space
+
+
+def space_update(
+    *, space_id: int, values: dict[str, Any], remove_feature_ids: Sequence[str] = ()
+) -> Space:
+    """Change the given fields of a space. `remove_feature_ids` drops those features from the
+    stored list without resending it (lib/spaceAdmin.ts removeFeatureById)."""
+    with transaction.atomic():
+        space = Space.objects.select_for_update().filter(pk=space_id).first()
+        if space is None:
+            raise NotFound("Space not found.", code="space_not_found")
+        if remove_feature_ids and "features" not in values:
+            values = {**values, "features": _without_features(space.features, remove_feature_ids)}
+        for field, value in _space_options(values, space).items():
+            setattr(space, field, value)
+        _save_space(space)
+    return space
+
+
+def _without_features(features: Any, feature_ids: Sequence[str]) -> Any:
+    drop = {str(feature_id) for feature_id in feature_ids}
+
+    def kept(feature_list: Any) -> Any:
+        if not isinstance(feature_list, list):
+            return feature_list
+        return [
+            f for f in feature_list if not (isinstance(f, dict) and str(f.get("id", "")) in drop)
+        ]
+
+    if isinstance(features, dict):
+        return {**features, "hall_features": kept(features.get("hall_features"))}
+    return kept(features)
+
+
+def space_delete(*, space_id: int) -> None:
+    """Delete a space no booking or catalog item refers to; otherwise SpaceInUse (deactivate
+    it instead: it then leaves the public lists and keeps its bookings' history)."""
+    with transaction.atomic():
+        space = Space.objects.select_for_update().filter(pk=space_id).first()
+        if space is None:
+            raise NotFound("Space not found.", code="space_not_found")
+        if Booking.objects.filter(space=space).exists():
+            raise SpaceInUse(
+                "This space has bookings, so it cannot be deleted; deactivate it instead "
+                "(active: false).",
+                code="space_has_bookings",
+            )
+        if Item.objects.filter(space=space).exists():
+            # Deleting would make its space-only items (SET_NULL) available with every space.
+            raise SpaceInUse(
+                "Catalog items are offered only with this space; move or delete them first, or "
+                "deactivate the space instead (active: false).",
+                code="space_has_items",
+            )
+        space.delete()
+
+
+# --- Staff edits of a booking -----------------------------------------------------------------
+
+# PATCH /admin/bookings/{id} may set a status; it moves by the lifecycle action that ends there.
+STATUS_ACTIONS = {to_status: action for action, (_, to_status) in TRANSITIONS.items()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffBookingChanges:
+    """What the staff booking screen may change without repricing; None leaves a field."""
+
+    admin_note: str | None = None
+    customer_note: str | None = None
+    attendees: int | None = None
+    status: str | None = None
+
+
+def booking_staff_update(*, booking_id: int, actor: User, changes: StaffBookingChanges) -> Booking:
+    """Staff notes and head count, and a status change through the lifecycle (the legacy set
+    any status it was sent, approving a cancelled booking as readily as a pending one)."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().filter(pk=booking_id).first()
+        if booking is None:
+            raise NotFound("Booking not found.", code="booking_not_found")
+        if changes.attendees is not None and changes.attendees > booking.space.capacity:
+            raise InvalidInput.for_field(
+                "attendees", f"This space holds at most {booking.space.capacity} people."
+            )
+        if changes.status is not None and changes.status != booking.status:
+            action = STATUS_ACTIONS.get(changes.status)
+            if action is None:
+                raise InvalidInput.for_field(
+                    "status",
+                    f"Staff move a booking to {', '.join(sorted(STATUS_ACTIONS))}, not "
+                    f"{changes.status}.",
+                )
+            booking = booking_transition(
+                booking=booking, action=action, actor=actor, note=changes.admin_note or ""
+            )
+        update_fields = []
+        for field in ("admin_note", "customer_note", "attendees"):
+            value = getattr(changes, field)
+            if value is not None:
+                setattr(booking, field, value)
+                update_fields.append(field)
+        if update_fields:
+            booking.save(update_fields=[*update_fields, "updated_at"])
+    return booking
+
+
+def bookings_mark_viewed() -> None:
+    """Staff have seen every booking made until now (the admin's "new bookings" badge counts
+    those made after). One setting, not a flag on each booking row: the legacy's UPDATE of
+    every unseen booking ran on each visit of the bookings screen."""
+    settings_save({SettingKey.BOOKINGS_VIEWED_AT: timezone.now().isoformat()})

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("bookings.api.urls")),
     path("api/", include("uploads.api.urls")),
     path("api/", include("content.api.urls")),
+    path("api/", include("notify.api.urls")),
     path("api/", include("ops.urls")),
 ]
 

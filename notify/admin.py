@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from lebrq.admin import LargeTableAdmin, selection_too_large
 from notify.choices import MessageStatus
-from notify.models import OutboundSms
+from notify.models import Notification, OutboundSms
 from notify.tasks import sms_send
 
 
@@ -33,3 +33,15 @@ class OutboundSmsAdmin(LargeTableAdmin[OutboundSms]):
         for message_id in failed:
             sms_send.enqueue(message_id)
         self.message_user(request, f"Queued {len(failed)} message(s) again.", messages.SUCCESS)
+
+
+@admin.register(Notification)
+class NotificationAdmin(LargeTableAdmin[Notification]):
+    """In-app notifications: staff may correct or withdraw one."""
+
+    list_display = ("created_at", "user", "title", "booking_id", "is_read")
+    list_filter = ("is_read",)
+    search_fields = ("=user__email", "=user__mobile", "=booking_id")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("user",)
+    readonly_fields = ("created_at", "updated_at")

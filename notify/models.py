@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from notify.choices import MessagePurpose, MessageStatus
@@ -42,3 +43,31 @@ class OutboundSms(models.Model):
 
     def __str__(self) -> str:
         return f"SMS to {self.to} ({self.get_status_display()})"
+
+
+class Notification(models.Model):
+    """A message for one user shown in the app (the bell's count), as the legacy's
+    `notifications` table held them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(max_length=255)
+    message = models.TextField()
+    # The booking it is about; an id, not a foreign key: notify sits below the bookings app.
+    booking_id = models.PositiveBigIntegerField(null=True, blank=True)
+    is_read = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "notifications"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The bell's count of a user's unread notifications and their latest change.
+            models.Index(fields=["user", "is_read", "updated_at"], name="notifications_unread_idx"),
+            models.Index(fields=["user", "created_at", "id"], name="notifications_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

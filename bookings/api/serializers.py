@@ -521,10 +521,26 @@ class UserSummarySerializer(LegacyModelSerializer[User]):
 class StaffBookingSerializer(BookingColumnsSerializer):
     user = UserSummarySerializer()
     user_name = serializers.CharField(source="user.display_name")
+    # The bookings screen sums paid_amount || total_amount - discount_amount and shows a note
+    # icon by audio_count. Offers and audio notes have no app yet: none of either.
+    discount_amount = serializers.SerializerMethodField()
+    audio_count = serializers.SerializerMethodField()
 
     class Meta(BookingColumnsSerializer.Meta):
-        fields = [*BookingColumnsSerializer.Meta.fields, "user_name", "user"]
+        fields = [
+            *BookingColumnsSerializer.Meta.fields,
+            "user_name",
+            "user",
+            "discount_amount",
+            "audio_count",
+        ]
         read_only_fields = fields
+
+    def get_discount_amount(self, booking: Booking) -> Decimal:
+        return Decimal("0.00")
+
+    def get_audio_count(self, booking: Booking) -> int:
+        return 0
 
 
 class StaffBookingDetailSerializer(StaffBookingSerializer):

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from bookings.api import public, time_slots, views
+from bookings.api import public, staff_bookings, staff_spaces, time_slots, views
 
 # No trailing slashes here: lebrq.middleware.ApiTrailingSlashMiddleware serves both forms.
 router = SimpleRouter(trailing_slash=False)
@@ -10,7 +10,7 @@ router.register("spaces", views.SpaceViewSet, basename="space")
 router.register("items", views.ItemViewSet, basename="item")
 router.register("programs", views.ProgramViewSet, basename="program")
 router.register("bookings", views.BookingViewSet, basename="booking")
-router.register("admin/bookings", views.StaffBookingViewSet, basename="staff-booking")
+router.register("admin/bookings", staff_bookings.StaffBookingEditViewSet, basename="staff-booking")
 router.register("admin/booking-items", views.StaffBookingItemViewSet, basename="staff-booking-item")
 
 legacy_spaces = views.LegacySpaceViewSet
@@ -18,12 +18,14 @@ urlpatterns = [
     path("venues/spaces", legacy_spaces.as_view({"get": "list"}), name="legacy-space-list"),
     path(
         "venues/spaces/<row_id:pk>",
-        legacy_spaces.as_view({"get": "retrieve"}),
+        staff_spaces.SpaceDetailWithWritesViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
         name="legacy-space-detail",
     ),
     path(
         "venues/<row_id:venue_pk>/spaces",
-        views.VenueSpacesViewSet.as_view({"get": "list"}),
+        staff_spaces.VenueSpacesWithCreateViewSet.as_view({"get": "list", "post": "create"}),
         name="legacy-venue-spaces",
     ),
     path(
@@ -49,6 +51,17 @@ urlpatterns = [
         "settings/refund-percentage",
         public.RefundPercentageView.as_view(),
         name="refund-percentage",
+    ),
+    # Before the router, whose admin/bookings/<id> routes take digits only.
+    path(
+        "admin/bookings/mark-viewed",
+        staff_bookings.MarkBookingsViewedView.as_view(),
+        name="staff-bookings-mark-viewed",
+    ),
+    path(
+        "admin/settings/auto-approve",
+        staff_bookings.AutoApproveSettingView.as_view(),
+        name="staff-auto-approve",
     ),
     path("", include(router.urls)),
 ]

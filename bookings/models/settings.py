@@ -2,6 +2,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.dateparse import parse_datetime
 
 
 class SettingKey(models.TextChoices):
@@ -12,6 +13,9 @@ class SettingKey(models.TextChoices):
     ADVANCE_PAYMENT_TYPE = "advance_payment_type", "Advance payment type (percentage/fixed)"
     ADVANCE_PAYMENT_PERCENTAGE = "advance_payment_percentage", "Advance payment percentage"
     ADVANCE_PAYMENT_FIXED_AMOUNT = "advance_payment_fixed_amount", "Advance payment fixed amount"
+    AUTO_APPROVE_ENABLED = "auto_approve_enabled", "Approve paid bookings at once (true/false)"
+    # POST /admin/bookings/mark-viewed: bookings made after this are new to staff (the badge).
+    BOOKINGS_VIEWED_AT = "bookings_viewed_at", "Staff saw the bookings made up to (UTC, ISO 8601)"
 
 
 # Values used while a key has no row (the legacy's defaults).
@@ -21,6 +25,8 @@ SETTING_DEFAULTS: dict[str, str] = {
     SettingKey.ADVANCE_PAYMENT_TYPE: "percentage",
     SettingKey.ADVANCE_PAYMENT_PERCENTAGE: "50",
     SettingKey.ADVANCE_PAYMENT_FIXED_AMOUNT: "0",
+    SettingKey.AUTO_APPROVE_ENABLED: "false",
+    SettingKey.BOOKINGS_VIEWED_AT: "",
 }
 
 
@@ -52,12 +58,19 @@ def _validate_amount(value: str) -> None:
         raise ValidationError("Enter an amount from 0 to 99,999,999.")
 
 
+def _validate_timestamp(value: str) -> None:
+    if value and parse_datetime(value) is None:
+        raise ValidationError("Enter a date and time, e.g. 2025-06-20T10:00:00+00:00.")
+
+
 VALIDATORS = {
     SettingKey.REFUND_PERCENTAGE: _validate_percentage,
     SettingKey.ADVANCE_PAYMENT_ENABLED: _validate_boolean,
     SettingKey.ADVANCE_PAYMENT_TYPE: _validate_advance_type,
     SettingKey.ADVANCE_PAYMENT_PERCENTAGE: _validate_percentage,
     SettingKey.ADVANCE_PAYMENT_FIXED_AMOUNT: _validate_amount,
+    SettingKey.AUTO_APPROVE_ENABLED: _validate_boolean,
+    SettingKey.BOOKINGS_VIEWED_AT: _validate_timestamp,
 }
 
 

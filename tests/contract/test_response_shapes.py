@@ -316,7 +316,13 @@ def user_summary(booking: Booking) -> dict[str, Any]:
 
 
 def staff_booking_body(booking: Booking) -> dict[str, Any]:
-    return {**booking_columns(booking), "user_name": "Asha Menon", "user": user_summary(booking)}
+    return {
+        **booking_columns(booking),
+        "user_name": "Asha Menon",
+        "user": user_summary(booking),
+        "discount_amount": 0.0,
+        "audio_count": 0,
+    }
 
 
 def staff_booking_detail_body(booking: Booking, line: BookingItem) -> dict[str, Any]:
