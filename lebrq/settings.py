@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "content",
     "payments",
     "programs",
+    "messaging",
     "ops",
 ]
 
@@ -257,6 +258,62 @@ SMS_ENTITY_ID = env.str("SMS_ENTITY_ID", default="")
 SMS_TM_ID = env.str("SMS_TM_ID", default="")
 SMS_OTP_TEMPLATE_ID = env.str("SMS_OTP_TEMPLATE_ID", default="")
 SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=8.0)
+
+# --- Messaging: outgoing channels (messaging/providers.py) -----------------------------------
+# Each channel's backend: "console" (the default) writes messages to the log. E-mail: "smtp"
+# (Django's SMTP backend, EMAIL_* below). WhatsApp: "routemobile" (templates through Route
+# Mobile) or "twilio" (Twilio's Messages API). SMS goes through notify's SMS_BACKEND.
+MESSAGING_EMAIL_BACKEND = env.str("MESSAGING_EMAIL_BACKEND", default="console")
+MESSAGING_WHATSAPP_BACKEND = env.str("MESSAGING_WHATSAPP_BACKEND", default="console")
+# The channels a booking's decision and a guest's invitation go out on (comma-separated).
+MESSAGING_BOOKING_CHANNELS = env.list("MESSAGING_BOOKING_CHANNELS", default=["whatsapp", "email"])
+MESSAGING_GUEST_CHANNELS = env.list("MESSAGING_GUEST_CHANNELS", default=["whatsapp"])
+# Not a knob: the most guests one notify-guests call messages (the booking screen's list).
+MESSAGING_GUESTS_MAX = 200
+# A refused send is tried again after MESSAGING_RETRY_BACKOFF_SECONDS, then twice that...,
+# up to MESSAGING_MAX_ATTEMPTS attempts in all; a provider call waits at most the timeout.
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=5)
+MESSAGING_RETRY_BACKOFF_SECONDS = env.float("MESSAGING_RETRY_BACKOFF_SECONDS", default=30.0)
+MESSAGING_PROVIDER_TIMEOUT_SECONDS = env.float("MESSAGING_PROVIDER_TIMEOUT_SECONDS", default=15.0)
+# WhatsApp template names (Route Mobile's; Twilio maps them to Content SIDs below).
+WHATSAPP_TEMPLATE_BOOKING_APPROVED = env.str(
+    "WHATSAPP_TEMPLATE_BOOKING_APPROVED", default="bookingreg"
+)
+WHATSAPP_TEMPLATE_BOOKING_REJECTED = env.str(
+    "WHATSAPP_TEMPLATE_BOOKING_REJECTED", default="booking_rejected"
+)
+WHATSAPP_TEMPLATE_GUEST_PICKUP = env.str("WHATSAPP_TEMPLATE_GUEST_PICKUP", default="guest_pickup")
+ROUTE_MOBILE_BASE_URL = env.str("ROUTE_MOBILE_BASE_URL", default="")
+ROUTE_MOBILE_USERNAME = env.str("ROUTE_MOBILE_USERNAME", default="")
+ROUTE_MOBILE_PASSWORD = env.str("ROUTE_MOBILE_PASSWORD", default="")
+ROUTE_MOBILE_LANGUAGE = env.str("ROUTE_MOBILE_LANGUAGE", default="en")
+# Inbound WhatsApp (POST /api/whatsapp/webhook): the shared token Route Mobile sends in the
+# X-Webhook-Token header; empty refuses every callback.
+ROUTE_MOBILE_WEBHOOK_TOKEN = env.str("ROUTE_MOBILE_WEBHOOK_TOKEN", default="")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+# The WhatsApp sender, e.g. +14155238886.
+TWILIO_WHATSAPP_FROM = env.str("TWILIO_WHATSAPP_FROM", default="")
+# Our template names to Twilio Content SIDs: "bookingreg=HX...,guest_pickup=HX...".
+TWILIO_TEMPLATES = env.dict("TWILIO_TEMPLATES", default={})
+# Empty in production (Twilio's own API); the tests point it at a fake on loopback.
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
+# Django's mailer (MAILERS, Django 6.1): SMTP, used by MESSAGING_EMAIL_BACKEND=smtp.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env.str("EMAIL_HOST", default="localhost"),
+            "port": env.int("EMAIL_PORT", default=25),
+            "username": env.str("EMAIL_HOST_USER", default=""),
+            "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+            "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+            "timeout": env.int("EMAIL_TIMEOUT", default=15),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LeBRQ <no-reply@lebrq.com>")
 
 # --- Ops: body limit, memory shedding, worker recycling --------------------------------------
 # Not a knob: the health endpoints' path, which the guards below never shed or queue, the

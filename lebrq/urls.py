@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/", include("payments.api.urls")),
     # Before bookings: it serves POST/PATCH/DELETE on /programs (GETs go to bookings' catalog).
     path("api/", include("programs.api.urls")),
+    # Before bookings: it serves POST /bookings/{id}/notify-guests.
+    path("api/", include("messaging.api.urls")),
     path("api/", include("bookings.api.urls")),
     path("api/", include("uploads.api.urls")),
     path("api/", include("content.api.urls")),

@@ -6,7 +6,13 @@ from tests.factories import UserFactory
 
 # Fixtures for every test package: `task_worker`, a real db_worker loop in a thread,
 # `sms_gateway`, a fake SMS gateway on loopback, and `razorpay_api`, a fake of Razorpay's API.
-pytest_plugins = ["tests.task_worker", "tests.notify.fakes", "tests.payments.fake_razorpay"]
+pytest_plugins = [
+    "tests.task_worker",
+    "tests.notify.fakes",
+    "tests.payments.fake_razorpay",
+    # `smtp_server`, `route_mobile_api`, `twilio_api`: the outgoing channels' services.
+    "tests.messaging.fakes",
+]
 
 
 @pytest.fixture(autouse=True)
