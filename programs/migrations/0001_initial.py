@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('bookings', '0011_invoice_edits'),
+        ('bookings', '0010_auto_approve_and_viewed_settings'),
         ('payments', '0002_payment_purpose'),
     ]
 
