@@ -25,6 +25,7 @@ from bookings.models import (
     Space,
     Venue,
 )
+from bookings.models.invoices import InvoiceEdit
 from lebrq.admin import LargeTableAdmin, selection_too_large
 from lebrq.api.exceptions import service_unavailable
 from lebrq.errors import DomainError
@@ -414,6 +415,35 @@ class BookingGuestAdmin(LargeTableAdmin[BookingGuest]):
     list_select_related = ("booking",)
     search_fields = ("=booking__booking_reference", "=mobile", "name")
     autocomplete_fields = ("booking",)
+
+
+@admin.register(InvoiceEdit)
+class InvoiceEditAdmin(LargeTableAdmin[InvoiceEdit]):
+    """Staff's saved edits of invoices (made on the staff invoice screen, which checks them).
+    Read-only here; deleting one puts the computed invoice back (a new PDF version)."""
+
+    list_display = ("booking", "invoice_number", "customer_name", "gst_rate", "updated_at")
+    list_select_related = ("booking",)
+    search_fields = ("=booking__booking_reference", "invoice_number")
+    readonly_fields = (
+        "booking",
+        "invoice_number",
+        "invoice_date",
+        "customer_name",
+        "gst_rate",
+        "brokerage_amount",
+        "notes",
+        "items",
+        "edited_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: InvoiceEdit | None = None) -> bool:
+        return False
 
 
 @admin.register(ItemMedia)

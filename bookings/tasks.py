@@ -8,9 +8,12 @@ workers import this module to enqueue tasks and must stay free of it (~30 MB to 
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.tasks import task
@@ -20,33 +23,42 @@ from bookings.models import Booking
 
 
 @task()
-def invoice_render(booking_id: int, version: str) -> str | None:
+def invoice_render(
+    booking_id: int, version: str, draft: dict[str, Any] | None = None
+) -> str | None:
     """Write the booking's current invoice PDF if it is missing; its file name, or None if the
-    booking is gone.
+    booking is gone. With `draft` (InvoiceOverrides.to_json()), staff's unsaved version of it,
+    in the booking's drafts folder.
 
     Idempotent: a rerun, or a duplicate enqueued by two racing requests, finds the file and
     renders nothing. `version` is the version the request wanted (it identifies the task for
-    enqueue_render_unless_pending); if the booking has changed since, the current version is
+    enqueue_unless_pending); if the booking has changed since, the current version is
     what the next request asks for, so that is what is rendered.
     """
     # Imported here, not at the top: bookings.invoices enqueues this task.
-    from bookings.invoices import invoice_document
+    from bookings.invoices import DRAFTS_KEPT_FOR, InvoiceOverrides, invoice_document
 
     try:
         booking = selectors.booking_get(booking_id)
     except Booking.DoesNotExist:
         return None
-    document = invoice_document(booking)
-    write_invoice_pdf(document.html, document.path)
+    if draft is None:
+        document = invoice_document(booking)
+        write_invoice_pdf(document.html, document.path)
+    else:
+        document = invoice_document(booking, draft=InvoiceOverrides.from_json(draft))
+        write_invoice_pdf(document.html, document.path, keep_others_for=DRAFTS_KEPT_FOR)
     return document.path.name
 
 
-def write_invoice_pdf(html: str, path: Path) -> bool:
-    """Render `html` to `path` unless it exists, then remove the booking's older versions.
+def write_invoice_pdf(html: str, path: Path, *, keep_others_for: timedelta | None = None) -> bool:
+    """Render `html` to `path` unless it exists, then remove the other PDFs of its folder (the
+    older versions of one document), or only those older than `keep_others_for`.
 
     Returns whether it rendered. Under a lock shared by every worker process and thread, so
     one version is rendered once however many tasks ask for it; written under a temporary
-    name and renamed, so readers see no file or the whole file, never half of one.
+    name and renamed, so readers see no file or the whole file, never half of one. Any PDF
+    under INVOICE_DIR is written by this (payments' refund receipts too).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(path.parent / ".lock"):
@@ -58,10 +70,19 @@ def write_invoice_pdf(html: str, path: Path) -> bool:
             partial.replace(path)
         finally:
             partial.unlink(missing_ok=True)
+        oldest_kept = (
+            None if keep_others_for is None else time.time() - keep_others_for.total_seconds()
+        )
         for old in path.parent.glob("*.pdf"):
-            if old != path:
-                # A download of the old version that is under way keeps its open file.
-                old.unlink(missing_ok=True)
+            if old == path:
+                continue
+            try:
+                if oldest_kept is not None and old.stat().st_mtime >= oldest_kept:
+                    continue
+            except FileNotFoundError:
+                continue
+            # A download of the old version that is under way keeps its open file.
+            old.unlink(missing_ok=True)
         return True
 
 

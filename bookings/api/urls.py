@@ -63,6 +63,8 @@ urlpatterns = [
         staff_bookings.AutoApproveSettingView.as_view(),
         name="staff-auto-approve",
     ),
+    # The staff invoice screen (bookings/api/staff_invoices.py).
+    path("", include("bookings.api.invoice_urls")),
     path("", include(router.urls)),
 ]
 # The staff catalog screens and item media (bookings/api/staff_catalog.py).

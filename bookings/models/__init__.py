@@ -1,6 +1,7 @@
 from bookings.models.bookings import Booking, BookingEvent, BookingItem
 from bookings.models.catalog import Item, ItemMedia
 from bookings.models.guests import BookingGuest
+from bookings.models.invoices import InvoiceEdit
 from bookings.models.programs import Program, ProgramParticipant
 from bookings.models.settings import AdminSetting
 from bookings.models.venues import Space, Venue
@@ -11,6 +12,7 @@ __all__ = [
     "BookingEvent",
     "BookingGuest",
     "BookingItem",
+    "InvoiceEdit",
     "Item",
     "ItemMedia",
     "Program",
