@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from payments.api import views
 
@@ -45,4 +45,6 @@ urlpatterns = [
         views.RefundPercentageSettingView.as_view(),
         name="staff-refund-percentage",
     ),
+    # A completed refund's receipt PDF (payments/api/receipts.py).
+    path("", include("payments.api.receipt_urls")),
 ]
