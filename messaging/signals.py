@@ -21,7 +21,9 @@ from payments.models import PaymentEvent, Refund
 
 @receiver(post_save, sender=BookingEvent, dispatch_uid="messaging.booking_event")
 def _booking_event(sender: Any, instance: BookingEvent, created: bool, **kwargs: Any) -> None:
-    if not created or instance.from_status == instance.to_status:
+    # A decision moves a booking from a status; a booking created approved (staff's own, a
+    # training series: many at once) is no news to its customer.
+    if not created or not instance.from_status or instance.from_status == instance.to_status:
         return
     if instance.to_status in (BookingStatus.APPROVED, BookingStatus.REJECTED):
         events.booking_decided(event=instance)

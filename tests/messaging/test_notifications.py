@@ -176,3 +176,10 @@ def test_booking_decisions_payments_and_refunds_notify_the_customer(customer, st
     assert kinds == ["booking_approved", "payment_success", "refund_processed"]
     titles = list(Notification.objects.filter(user=customer).values_list("title", flat=True))
     assert set(titles) == {"Booking Approved", "Payment Received", "Refund Processed"}
+
+
+def test_a_booking_created_approved_is_no_news(customer):
+    """Staff's own bookings and training series are created approved: no message per booking."""
+    booking = factories.BookingFactory(user=customer, status=BookingStatus.APPROVED)
+    BookingEvent.objects.create(booking=booking, to_status=BookingStatus.APPROVED)
+    assert not Notification.objects.filter(user=customer).exists()
