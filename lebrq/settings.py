@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "content",
     "payments",
     "programs",
+    "transport",
     "messaging",
     "hr",
     "ops",
@@ -221,6 +222,58 @@ PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", def
 # --- Programs and tickets ---------------------------------------------------------------------
 # The frontend's address: a ticket's QR code opens its /verify/participant page there.
 FRONTEND_URL = env.str("FRONTEND_URL", default="http://localhost:8081")
+
+# --- Transport: vehicles, locations (transport/README.md) ----------------------------
+# The office the transport screens measure distances to (GET /locations/office-address): its
+# full address, the short form geocoders find, and where it is (for the "local" geocoder).
+TRANSPORT_OFFICE_NAME = env.str("TRANSPORT_OFFICE_NAME", default="Le BRQ Office")
+TRANSPORT_OFFICE_ADDRESS = env.str(
+    "TRANSPORT_OFFICE_ADDRESS",
+    default="Second Floor, City Complex, NH Road, Karandakkad, Kasaragod, Kerala, India",
+)
+TRANSPORT_OFFICE_SIMPLIFIED_ADDRESS = env.str(
+    "TRANSPORT_OFFICE_SIMPLIFIED_ADDRESS", default="Kasaragod, Kerala, India"
+)
+TRANSPORT_OFFICE_LATITUDE = env.float("TRANSPORT_OFFICE_LATITUDE", default=12.4996)
+TRANSPORT_OFFICE_LONGITUDE = env.float("TRANSPORT_OFFICE_LONGITUDE", default=74.9869)
+# A booked vehicle is held this long before its booking starts (pickup) and after it ends
+# (drop-off), so two bookings of one vehicle are at least twice this far apart.
+TRANSPORT_VEHICLE_TURNAROUND_MINUTES = env.int("TRANSPORT_VEHICLE_TURNAROUND_MINUTES", default=60)
+# "local" knows only the office (no network: development and tests); "nominatim" asks
+# OpenStreetMap's Nominatim at NOMINATIM_BASE_URL, as the legacy did.
+GEOCODER_BACKEND = env.str("GEOCODER_BACKEND", default="local")
+# Countries searched (ISO codes, comma-separated), as the legacy's countrycodes=in.
+GEOCODER_COUNTRY_CODES = env.str("GEOCODER_COUNTRY_CODES", default="in")
+# Answers are kept this long in the cache (Nominatim's policy asks clients to cache).
+GEOCODER_CACHE_SECONDS = env.int("GEOCODER_CACHE_SECONDS", default=7 * 24 * 3600)
+# A lookup waits at most this long for its turn (one request per NOMINATIM_MIN_INTERVAL_SECONDS
+# for the whole site), else the client gets 503 + Retry-After.
+GEOCODER_MAX_WAIT_SECONDS = env.float("GEOCODER_MAX_WAIT_SECONDS", default=5.0)
+NOMINATIM_BASE_URL = env.str("NOMINATIM_BASE_URL", default="https://nominatim.openstreetmap.org")
+# Nominatim's usage policy: an identifying User-Agent, at most one request a second (counted
+# in the cache: set CACHE_URL to a cache all workers share), results cached.
+NOMINATIM_USER_AGENT = env.str(
+    "NOMINATIM_USER_AGENT", default="LeBRQ-venue-booking/1.0 (transport estimates; lebrq.com)"
+)
+# Sent as Nominatim's `email` parameter when set: whom its operators contact about our use.
+NOMINATIM_EMAIL = env.str("NOMINATIM_EMAIL", default="")
+NOMINATIM_MIN_INTERVAL_SECONDS = env.float("NOMINATIM_MIN_INTERVAL_SECONDS", default=1.0)
+NOMINATIM_TIMEOUT_SECONDS = env.float("NOMINATIM_TIMEOUT_SECONDS", default=8.0)
+
+# --- Contests -------------------------------------------------------------------------------
+# Staff lists give proof files as signed links (an <Image> sends no token), valid this long.
+CONTEST_PROOF_LINK_MAX_AGE_SECONDS = env.int("CONTEST_PROOF_LINK_MAX_AGE_SECONDS", default=7 * 86400)
+# Proofs uploaded but named by no entry are deleted after this many hours.
+CONTEST_PROOF_UNCLAIMED_HOURS = env.int("CONTEST_PROOF_UNCLAIMED_HOURS", default=24)
+# The DLT template id of contest SMS (invitations, staff's messages to participants).
+CONTEST_SMS_TEMPLATE_ID = env.str("CONTEST_SMS_TEMPLATE_ID", default="")
+# Customers invited per task run by notify-all (the next batch is queued after each).
+CONTEST_NOTIFY_BATCH_SIZE = env.int("CONTEST_NOTIFY_BATCH_SIZE", default=200)
+# The staff "users to notify" list shows at most this many customers (with the true total),
+# and notify-all takes at most this many chosen user ids (none chosen: everyone, in batches).
+CONTEST_USERS_LIST_MAX = env.int("CONTEST_USERS_LIST_MAX", default=1000)
+# Entries read per query while the CSV export streams.
+CONTEST_EXPORT_CHUNK_SIZE = env.int("CONTEST_EXPORT_CHUNK_SIZE", default=2000)
 
 # --- Invoices -------------------------------------------------------------------------------
 PLATFORM_NAME = env.str("PLATFORM_NAME", default="LeBRQ")

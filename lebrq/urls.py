@@ -19,6 +19,7 @@ urlpatterns = [
     # Before bookings: it serves POST /bookings/{id}/notify-guests.
     path("api/", include("messaging.api.urls")),
     path("api/", include("bookings.api.urls")),
+    path("api/", include("transport.api.urls")),
     path("api/", include("uploads.api.urls")),
     path("api/", include("content.api.urls")),
     path("api/", include("notify.api.urls")),

@@ -10,6 +10,8 @@ pytest_plugins = [
     "tests.task_worker",
     "tests.notify.fakes",
     "tests.payments.fake_razorpay",
+    # `nominatim_api`: a fake of Nominatim's search (transport's geocoder).
+    "tests.transport.fake_nominatim",
     # `smtp_server`, `route_mobile_api`, `twilio_api`: the outgoing channels' services.
     "tests.messaging.fakes",
 ]
