@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "transport",
     "messaging",
     "hr",
+    "contests",
     "ops",
 ]
 
@@ -215,6 +216,7 @@ PERIODIC_TASKS = [
     "payments.tasks.payment_holds_expire",
     "payments.tasks.reconcile_payments",
     "programs.tasks.ticket_payments_return_unclaimed",
+    "contests.tasks.contest_proofs_sweep",
 ]
 # Payments still pending this long after their order are asked about (reconcile_payments).
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
