@@ -38,6 +38,8 @@ class BookingLineKind(models.TextChoices):
     EVENT_DISCOUNT = "event_discount", "Event type discount"
     WEEKEND_SURCHARGE = "weekend_surcharge", "Weekend surcharge"
     ROUNDING = "rounding", "Rounding to the rupee"
+    OFFER = "offer", "Offer"
+    COUPON = "coupon", "Coupon"
 
 
 class BookingItemStatus(models.TextChoices):

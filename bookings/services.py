@@ -1,7 +1,7 @@
 """Booking workflows: create without double-booking, and move through the status lifecycle."""
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from bookings import policies, pricing, space_options
@@ -166,12 +167,65 @@ def _initial_status(request: BookingRequest, total: Decimal) -> tuple[str, datet
     return BookingStatus.PENDING, None
 
 
-def _priced(space: Space, request: BookingRequest, catalog: dict[int, Item]) -> pricing.Quote:
-    """The server's price of `request`; PriceMismatch when the client showed another total."""
+@dataclass(frozen=True)
+class Discount:
+    """An offer or coupon taken off a booking (offers.services decides which)."""
+
+    kind: str  # BookingLineKind.OFFER or COUPON
+    name: str
+    code: str
+    amount: Decimal  # taken off, positive
+
+
+@dataclass(frozen=True)
+class DiscountPlan:
+    discounts: tuple[Discount, ...]
+    # Takes the discounts' uses for the booking, in its transaction (raises when one is gone).
+    claim: Callable[[Booking], None]
+
+
+def _discount_resolver() -> Callable[..., DiscountPlan | None] | None:
+    """settings.BOOKING_DISCOUNTS by dotted path: the offers app sits above bookings."""
+    path: str = settings.BOOKING_DISCOUNTS
+    return import_string(path) if path else None
+
+
+DISCOUNT_KINDS = frozenset({BookingLineKind.OFFER, BookingLineKind.COUPON})
+
+
+def _with_discounts(priced: pricing.Quote, discounts: Sequence[Discount]) -> pricing.Quote:
+    lines = [
+        pricing.PricedLine(
+            kind=d.kind,
+            name=d.name,
+            quantity=1,
+            unit_price=-d.amount,
+            total=-d.amount,
+            code=d.code[:100],
+        )
+        for d in discounts
+    ]
+    taken = sum((d.amount for d in discounts), Decimal("0"))
+    return replace(
+        priced, lines=(*priced.lines, *lines), total=max(priced.total - taken, Decimal("0"))
+    )
+
+
+def _priced(
+    space: Space,
+    request: BookingRequest,
+    catalog: dict[int, Item],
+    *,
+    user: User | None = None,
+    kept_discounts: Sequence[Discount] = (),
+) -> tuple[pricing.Quote, DiscountPlan | None]:
+    """The server's price of `request`, with the discounts it keeps (an edit) or that the
+    customer's total includes (their quotes, offers.services); PriceMismatch when the client
+    showed a total no legitimate discount explains."""
     priced = _quote(space, request, catalog)
     if request.venue_program:
         # The venue's own event costs nobody anything; its lines stay as what it uses.
-        return pricing.Quote(
+        zeroed = pricing.Quote(
             hire=Decimal("0"),
             lines=tuple(
                 replace(line, unit_price=Decimal("0"), total=Decimal("0")) for line in priced.lines
@@ -179,13 +233,25 @@ def _priced(space: Space, request: BookingRequest, catalog: dict[int, Item]) -> 
             total=Decimal("0"),
             stage_banner_url=priced.stage_banner_url,
         )
+        return zeroed, None
+    if kept_discounts:
+        priced = _with_discounts(priced, kept_discounts)
+    plan = None
     if request.client_total is not None and request.client_total != priced.total:
-        raise PriceMismatch(
-            f"The total shown ({request.client_total}) is not the price of this booking "
-            f"({priced.total}); reload the prices and try again.",
-            extra={"client_total": str(request.client_total), "server_total": str(priced.total)},
-        )
-    return priced
+        resolver = _discount_resolver()
+        if user is not None and resolver is not None and not kept_discounts:
+            plan = resolver(user=user, total=priced.total, client_total=request.client_total)
+        if plan is None:
+            raise PriceMismatch(
+                f"The total shown ({request.client_total}) is not the price of this booking "
+                f"({priced.total}); reload the prices and try again.",
+                extra={
+                    "client_total": str(request.client_total),
+                    "server_total": str(priced.total),
+                },
+            )
+        priced = _with_discounts(priced, plan.discounts)
+    return priced, plan
 
 
 def _line_row(
@@ -287,7 +353,7 @@ def _insert_booking(
     series_reference: str = "",
 ) -> Booking:
     catalog = _catalog_items(space, request.items) if request.items else {}
-    priced = _priced(space, request, catalog)
+    priced, plan = _priced(space, request, catalog, user=user)
     space_amount, total = priced.hire, priced.total
     status, hold_until = _initial_status(request, total)
     booking = Booking.objects.create(
@@ -318,6 +384,8 @@ def _insert_booking(
     BookingItem.objects.bulk_create(
         _line_row(booking, line, catalog, event_date) for line in priced.lines
     )
+    if plan is not None:
+        plan.claim(booking)
     BookingGuest.objects.bulk_create(
         BookingGuest(
             booking=booking,
@@ -555,7 +623,13 @@ def booking_update(*, booking_id: int, actor: User, changes: BookingChanges) -> 
             venue_program=booking.is_admin_booking,
         )
         catalog = _catalog_items(space, request.items) if request.items else {}
-        priced = _priced(space, request, catalog)
+        # Offers and coupons it was booked with stay, at the amounts taken then.
+        kept = [
+            Discount(kind=line.kind, name=line.name, code=line.code, amount=-line.total_price)
+            for line in lines
+            if line.kind in DISCOUNT_KINDS
+        ]
+        priced, _ = _priced(space, request, catalog, kept_discounts=kept)
         _check_fulfilled_lines_kept(catalog_lines, priced)
 
         original_total = booking.total_amount
