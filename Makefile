@@ -154,3 +154,9 @@ bench-images: venv ## peak memory of re-encoding one uploaded image, by pixel co
 .PHONY: bench-invoices
 bench-invoices: venv ## invoice first-render and cached-serve latency, worker RSS over 50 invoices
 	$(BIN)/python -m tests.bench.bench_invoices $(BENCH_ARGS)
+
+CONTESTS_BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_contests_bench
+
+.PHONY: bench-contests
+bench-contests: venv mariadb ## worker RSS while 10,000 and 100,000 contest entries stream as CSV
+	$(BIN)/python -m tests.bench.bench_contests --database-url $(CONTESTS_BENCH_DATABASE_URL) $(BENCH_ARGS)
