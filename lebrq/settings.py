@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "messaging",
     "hr",
     "contests",
+    "offers",
     "ops",
 ]
 
@@ -191,6 +192,9 @@ X_ACCEL_PREFIX = env.str("X_ACCEL_PREFIX", default="/protected-media/")
 # --- Bookings -------------------------------------------------------------------------------
 BOOKING_MAX_HOURS = env.int("BOOKING_MAX_HOURS", default=24)
 CANCELLATION_MIN_NOTICE_HOURS = env.int("CANCELLATION_MIN_NOTICE_HOURS", default=24)
+# Not a knob: who finds the offers and coupons a customer's total includes (by dotted path,
+# since the offers app sits above bookings); empty: none.
+BOOKING_DISCOUNTS = "offers.services.discounts_for_booking"
 
 # --- Payments -------------------------------------------------------------------------------
 # "local" keeps orders, payments and refunds in this process's database only (development and
@@ -216,6 +220,7 @@ PERIODIC_TASKS = [
     "payments.tasks.payment_holds_expire",
     "payments.tasks.reconcile_payments",
     "programs.tasks.ticket_payments_return_unclaimed",
+    "offers.tasks.uses_release_unpaid",
     "contests.tasks.contest_proofs_sweep",
 ]
 # Payments still pending this long after their order are asked about (reconcile_payments).

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("payments.api.urls")),
     # Before bookings: it serves POST/PATCH/DELETE on /programs (GETs go to bookings' catalog).
     path("api/", include("programs.api.urls")),
+    path("api/", include("offers.api.urls")),
     path("api/", include("contests.api.urls")),
     path("api/", include("hr.api.urls")),
     # Before bookings: it serves POST /bookings/{id}/notify-guests.
