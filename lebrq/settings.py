@@ -1,12 +1,14 @@
 """LeBRQ settings: one module, configured from the environment (see .env.example)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import django_stubs_ext
 import environ
 from corsheaders.defaults import default_headers
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
 # Generic Django classes (admin.ModelAdmin[Booking]...) subscriptable at run time, for mypy.
@@ -137,6 +139,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Django's hashers, then the verify-only one for the legacy backend's passlib hashes: new
+# hashes use the first, and a legacy hash is replaced by it at its owner's next login.
+PASSWORD_HASHERS = [
+    *global_settings.PASSWORD_HASHERS,
+    "accounts.hashers.LegacyPBKDF2SHA256PasswordHasher",
+]
+# Cut-over (docs/CUTOVER.md): bearer tokens the legacy backend signed with this secret are
+# accepted until LEGACY_JWT_ACCEPT_UNTIL (ISO 8601; naive means TIME_ZONE); with either empty,
+# never.
+LEGACY_JWT_SECRET = env.str("LEGACY_JWT_SECRET", default="")
+_legacy_jwt_until = env.str("LEGACY_JWT_ACCEPT_UNTIL", default="")
+LEGACY_JWT_ACCEPT_UNTIL: datetime | None = None
+if _legacy_jwt_until:
+    try:
+        LEGACY_JWT_ACCEPT_UNTIL = datetime.fromisoformat(_legacy_jwt_until)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LEGACY_JWT_ACCEPT_UNTIL={_legacy_jwt_until!r} is not an ISO 8601 date and time."
+        ) from None
+    if LEGACY_JWT_ACCEPT_UNTIL.tzinfo is None:
+        LEGACY_JWT_ACCEPT_UNTIL = LEGACY_JWT_ACCEPT_UNTIL.replace(
+            tzinfo=ZoneInfo(env.str("TIME_ZONE", default="Asia/Kolkata"))
+        )
 
 ADMIN_USERNAME = env.str("ADMIN_USERNAME", default="admin")
 ADMIN_EMAIL = env.str("ADMIN_EMAIL", default="")
