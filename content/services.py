@@ -3,6 +3,7 @@ every write, so the API refuses what the admin's forms refuse, and nothing is sa
 
 from dataclasses import dataclass
 
+import nh3
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
@@ -37,6 +38,13 @@ class ContentPageChange:
         )
 
 
+def clean_html(html: str) -> str:
+    """Staff's HTML without scripts, event handlers or javascript: links (nh3's default
+    allow-list: formatting, lists, tables, links, images), so a page cannot run code in a
+    reader's browser. Done before storing, so what is served is what was checked."""
+    return nh3.clean(html)
+
+
 def _check(instance: models.Model) -> None:
     """The model's own field rules; uniqueness is left to the database and the callers."""
     try:
@@ -51,7 +59,7 @@ def content_page_create(*, draft: ContentPageDraft) -> ContentPage:
     page = ContentPage(
         page_name=draft.page_name,
         title=draft.title,
-        content=draft.content,
+        content=clean_html(draft.content),
         meta_description=draft.meta_description,
         is_published=draft.is_published,
     )
@@ -77,7 +85,7 @@ def content_page_update(*, page_name: str, change: ContentPageChange) -> Content
         if change.title is not None:
             page.title = change.title
         if change.content is not None:
-            page.content = change.content
+            page.content = clean_html(change.content)
         if change.meta_description is not None:
             page.meta_description = change.meta_description
         if change.is_published is not None:
@@ -92,7 +100,9 @@ def page_content_put(*, slug: str, title: str | None, body_html: str | None) -> 
     with transaction.atomic():
         page = PageContent.objects.select_for_update().filter(slug=slug).first()
         if page is None:
-            new_page = PageContent(slug=slug, title=title or "", body_html=body_html or "")
+            new_page = PageContent(
+                slug=slug, title=title or "", body_html=clean_html(body_html or "")
+            )
             _check(new_page)
             try:
                 with transaction.atomic():
@@ -105,7 +115,7 @@ def page_content_put(*, slug: str, title: str | None, body_html: str | None) -> 
         if title is not None:
             page.title = title
         if body_html is not None:
-            page.body_html = body_html
+            page.body_html = clean_html(body_html)
         _check(page)
         page.save()
     return page

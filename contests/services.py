@@ -110,6 +110,9 @@ def contest_create(*, data: ContestData, actor: User) -> Contest:
         raise ContestInvalid.for_field(
             "end_date", "End date must be after start date", code="dates_invalid"
         )
+    taken = ContestConflict("Contest slug already exists", code="slug_taken")
+    if Contest.objects.filter(slug=slug).exists():
+        raise taken
     try:
         with transaction.atomic():
             return Contest.objects.create(
@@ -130,8 +133,9 @@ def contest_create(*, data: ContestData, actor: User) -> Contest:
                 created_by=actor,
             )
     except IntegrityError:
+        # Another request took the slug since the check.
         if Contest.objects.filter(slug=slug).exists():
-            raise ContestConflict("Contest slug already exists", code="slug_taken") from None
+            raise taken from None
         raise
 
 

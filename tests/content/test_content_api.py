@@ -369,3 +369,29 @@ def test_a_name_that_cannot_be_a_page_is_404(api_client, staff_client):
     assert api_client.get("/api/content-pages/a.b").status_code == 404
     assert api_client.get("/api/content/a%20b").status_code == 404
     assert staff_client.get("/api/admin/content-pages/%00").status_code == 404
+
+
+def test_staff_html_is_sanitized_before_it_is_stored_or_served(staff_client, api_client):
+    """A page cannot carry a script, an event handler or a javascript: link to its readers."""
+    hostile = (
+        '<h2>About</h2><script>steal()</script><p onclick="steal()">Hi'
+        ' <a href="javascript:steal()">x</a> <a href="https://lebrq.com">home</a></p>'
+    )
+
+    created = staff_client.post(
+        "/api/admin/content-pages",
+        {"page_name": "about", "title": "About", "content": hostile},
+        format="json",
+    )
+    block = staff_client.put("/api/admin/content/footer", {"body_html": hostile}, format="json")
+
+    assert created.status_code == 201, created.json()
+    assert block.status_code == 200
+    served = api_client.get("/api/content-pages/about").json()["content"]
+    stored_block = api_client.get("/api/content/footer").json()["body_html"]
+    for html in (served, stored_block):
+        assert "<script" not in html
+        assert "onclick" not in html
+        assert "javascript:" not in html
+        assert "<h2>About</h2>" in html
+        assert 'href="https://lebrq.com"' in html

@@ -5,6 +5,7 @@ escaping, and that it is streamed a chunk at a time (memory is measured by
 import csv
 import io
 from datetime import UTC
+from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -17,15 +18,15 @@ from tests.contests.conftest import make_contest, make_entry, make_proof
 pytestmark = pytest.mark.django_db
 
 
-def fetch(url: str, user, mode: str) -> tuple[int, dict[str, str], list[bytes], bool]:
+def fetch(url: str, user, mode: str) -> tuple[int, Any, list[bytes], bool]:
     """Status, headers, the streamed pieces, and whether the body was an async iterator."""
     headers = {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
     if mode == "wsgi":
-        response = Client().get(url, headers=headers)
+        response: Any = Client().get(url, headers=headers)
         return response.status_code, response.headers, list(response.streaming_content), False
 
     async def get():
-        response = await AsyncClient().get(url, headers=headers)
+        response: Any = await AsyncClient().get(url, headers=headers)
         pieces = [piece async for piece in response.streaming_content]
         return response.status_code, response.headers, pieces, response.is_async
 
