@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "contests",
     "offers",
     "ops",
+    # manage.py import_legacy: the cut-over from the legacy MySQL database (docs/CUTOVER.md).
+    "legacy",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,115 @@
+"""One importer per legacy table, in the order they run (parents first)."""
+
+from legacy.importers.accounts import (
+    BrokerProfilesImporter,
+    UsersImporter,
+    VendorProfilesImporter,
+)
+from legacy.importers.base import TableImporter
+from legacy.importers.bookings import (
+    AdminSettingsImporter,
+    BookingEventsImporter,
+    BookingGuestsImporter,
+    BookingItemsImporter,
+    BookingsImporter,
+)
+from legacy.importers.catalog import (
+    ItemMediaImporter,
+    ItemsImporter,
+    SpacesImporter,
+    VenuesImporter,
+)
+from legacy.importers.content import (
+    ContentPagesImporter,
+    GalleryImagesImporter,
+    PageContentImporter,
+)
+from legacy.importers.payments import PaymentsImporter, RefundsImporter
+from legacy.importers.programs import ProgramParticipantsImporter, ProgramsImporter
+
+IMPORTERS: list[type[TableImporter]] = [
+    UsersImporter,
+    VendorProfilesImporter,
+    BrokerProfilesImporter,
+    VenuesImporter,
+    SpacesImporter,
+    ItemsImporter,
+    ItemMediaImporter,
+    BookingsImporter,
+    BookingItemsImporter,
+    BookingEventsImporter,
+    BookingGuestsImporter,
+    AdminSettingsImporter,
+    PaymentsImporter,
+    RefundsImporter,
+    ProgramsImporter,
+    ProgramParticipantsImporter,
+    ContentPagesImporter,
+    PageContentImporter,
+    GalleryImagesImporter,
+]
+
+_HR = "HR (staff, attendance, leave, payroll, offices)"
+_VENDOR = "vendor workflow (accept, reject, supply, verify, settle)"
+_CRM = "customers and CRM (messages, audio notes, notifications, activity)"
+_CONTESTS = "contests"
+_OFFERS = "offers and coupons"
+_RACKS = "racks (shop) and shop orders"
+_TRANSPORT = "transport (vehicles)"
+_WHATSAPP = "WhatsApp and chatbot"
+
+# Legacy tables no importer reads yet, and the domain (a later issue) that will.
+NOT_BUILT_TABLES: dict[str, str] = {
+    "attendance": _HR,
+    "attendance_otps": _HR,
+    "leaves": _HR,
+    "payroll": _HR,
+    "staff": _HR,
+    "staff_documents": _HR,
+    "offices": _HR,
+    "booking_item_rejections": _VENDOR,
+    "booking_item_status_history": _VENDOR,
+    "vendor_activity_log": _VENDOR,
+    "vendor_messages": _VENDOR,
+    "vendor_notifications": _VENDOR,
+    "client_activity_log": _CRM,
+    "client_audio_notes": _CRM,
+    "client_messages": _CRM,
+    "client_notifications": _CRM,
+    "customers": _CRM,
+    "notifications": _CRM,
+    "contests": _CONTESTS,
+    "contest_entries": _CONTESTS,
+    "contest_entry_files": _CONTESTS,
+    "contest_notifications": _CONTESTS,
+    "user_event_dates": _CONTESTS,
+    "coupons": _OFFERS,
+    "coupon_usage": _OFFERS,
+    "offers": _OFFERS,
+    "offer_notifications": _OFFERS,
+    "offer_usage": _OFFERS,
+    "racks": _RACKS,
+    "rack_items": _RACKS,
+    "rack_orders": _RACKS,
+    "rack_order_items": _RACKS,
+    "rack_products": _RACKS,
+    "shop_orders": _RACKS,
+    "shop_order_items": _RACKS,
+    "vehicles": _TRANSPORT,
+    "vehicle_bookings": _TRANSPORT,
+    "whatsapp_conversations": _WHATSAPP,
+    "whatsapp_keyword_responses": _WHATSAPP,
+    "whatsapp_messages": _WHATSAPP,
+    "whatsapp_quick_replies": _WHATSAPP,
+    "events": "legacy events (programs.event_id)",
+    "invoice_edits": "invoice edits (staff's invoice overrides; importer to come)",
+    "regular_programs": "regular programs table (no legacy code used it)",
+    "timeslots": "time slots table (no legacy code used it)",
+}
+
+# Legacy tables that hold no business data.
+IGNORED_TABLES: dict[str, str] = {
+    "alembic_version": "the legacy's schema migration marker",
+}
+
+__all__ = ["IGNORED_TABLES", "IMPORTERS", "NOT_BUILT_TABLES", "TableImporter"]

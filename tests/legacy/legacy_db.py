@@ -1,0 +1,584 @@
+# The legacy DDL is kept one column list per line, and its datetimes are naive (that is the
+# quirk under test): long lines and naive datetimes are intended here.
+# ruff: noqa: E501, DTZ001
+"""A throwaway legacy database for the import tests: the in-scope CREATE TABLEs of the
+legacy dump (schema only, restated here, with their quirks: FLOAT money, MyISAM/latin1
+tables, naive datetimes, JSON in longtext) and INVENTED rows. No real row of the legacy
+dump is, or may ever be, copied here."""
+
+import base64
+import hashlib
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import MySQLdb
+from PIL import Image
+
+SOURCE_DB = "lebrq_helper_legacy_src"
+HOST = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
+SOURCE_URL = f"mysql://root@127.0.0.1:3306/{SOURCE_DB}"
+
+_J = "longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL"
+INNODB = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+MYISAM = "ENGINE=MyISAM DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci"
+
+SCHEMA = {
+    "users": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, username varchar(100) NOT NULL,
+  password_hash varchar(255) NOT NULL, role varchar(32) NOT NULL, date_of_birth date DEFAULT NULL,
+  suspended_until datetime DEFAULT NULL, created_at datetime NOT NULL,
+  first_name varchar(120) DEFAULT NULL, last_name varchar(120) DEFAULT NULL,
+  mobile varchar(32) DEFAULT NULL, email varchar(255) DEFAULT NULL, profile_image longtext DEFAULT NULL,
+  last_login_time datetime DEFAULT NULL, last_logout_time datetime DEFAULT NULL,
+  profile_picture longtext DEFAULT NULL, admin_viewed_at datetime DEFAULT NULL) {INNODB}""",
+    "vendor_profiles": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int(11) NOT NULL,
+  company_name varchar(255) DEFAULT NULL, description text DEFAULT NULL,
+  contact_email varchar(255) DEFAULT NULL, contact_phone varchar(64) DEFAULT NULL,
+  created_at datetime NOT NULL, updated_at datetime NOT NULL, address text DEFAULT NULL,
+  suspended_until datetime DEFAULT NULL) {INNODB}""",
+    "broker_profiles": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int(11) NOT NULL,
+  company_name varchar(255) DEFAULT NULL, description text DEFAULT NULL,
+  contact_email varchar(255) DEFAULT NULL, contact_phone varchar(64) DEFAULT NULL,
+  address text DEFAULT NULL, brokerage_percentage float NOT NULL,
+  bank_account_name varchar(255) DEFAULT NULL, bank_account_number varchar(64) DEFAULT NULL,
+  bank_ifsc_code varchar(16) DEFAULT NULL, bank_name varchar(255) DEFAULT NULL,
+  is_approved tinyint(1) NOT NULL, suspended_until datetime DEFAULT NULL,
+  created_at datetime NOT NULL, updated_at datetime NOT NULL) {MYISAM}""",
+    "venues": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(255) NOT NULL, address text DEFAULT NULL,
+  city varchar(100) DEFAULT NULL, timezone varchar(80) DEFAULT NULL,
+  metadata_json {_J} CHECK (json_valid(metadata_json)),
+  created_at datetime NOT NULL, updated_at datetime NOT NULL) {INNODB}""",
+    "spaces": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, venue_id int(11) NOT NULL, name varchar(200) NOT NULL,
+  capacity int(11) NOT NULL, price_per_hour float NOT NULL, features {_J}, active tinyint(1) NOT NULL,
+  created_at datetime NOT NULL, updated_at datetime NOT NULL, description text DEFAULT NULL,
+  image_url varchar(500) DEFAULT NULL, event_types {_J}, stage_options {_J}, banner_sizes {_J},
+  pricing_overrides {_J}) {INNODB}""",
+    "items": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, vendor_id int(11) DEFAULT NULL,
+  main_category varchar(64) DEFAULT NULL, name varchar(255) NOT NULL, description text DEFAULT NULL,
+  price float NOT NULL, base_hours_included int(11) DEFAULT NULL,
+  rate_per_extra_hour decimal(10,2) DEFAULT NULL, is_eligible_for_space_offer tinyint(1) DEFAULT 0,
+  vendor_price decimal(10,2) DEFAULT 0.00, admin_markup_percent decimal(5,2) DEFAULT 0.00,
+  available tinyint(1) NOT NULL, preparation_time_minutes int(11) DEFAULT 0,
+  item_status varchar(32) DEFAULT 'available', created_at datetime NOT NULL,
+  updated_at timestamp NULL DEFAULT NULL, category varchar(64) DEFAULT NULL,
+  subcategory varchar(64) DEFAULT NULL, type varchar(32) DEFAULT NULL,
+  image_url varchar(500) DEFAULT NULL, video_url varchar(500) DEFAULT NULL,
+  profile_image_url varchar(500) DEFAULT NULL, profile_info text DEFAULT NULL,
+  performance_team_profile {_J}, space_id int(11) DEFAULT NULL) {INNODB}""",
+    "item_media": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, item_id int(11) NOT NULL, media_type varchar(10) NOT NULL,
+  file_path varchar(500) NOT NULL, file_url varchar(500) NOT NULL, is_primary tinyint(1) NOT NULL,
+  display_order int(11) NOT NULL, title varchar(255) DEFAULT NULL, description text DEFAULT NULL,
+  created_at datetime NOT NULL, updated_at datetime DEFAULT NULL) {MYISAM}""",
+    "bookings": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_reference varchar(64) NOT NULL,
+  series_reference varchar(64) DEFAULT NULL, user_id int(11) NOT NULL, broker_id int(11) DEFAULT NULL,
+  venue_id int(11) NOT NULL, space_id int(11) NOT NULL, start_datetime datetime NOT NULL,
+  end_datetime datetime NOT NULL, attendees int(11) DEFAULT NULL, status varchar(32) NOT NULL,
+  total_amount float NOT NULL, brokerage_amount float DEFAULT 0, admin_note text DEFAULT NULL,
+  customer_note text DEFAULT NULL, created_at datetime NOT NULL, updated_at datetime NOT NULL,
+  booking_type varchar(20) NOT NULL DEFAULT 'one_day', event_type varchar(50) DEFAULT NULL,
+  event_name varchar(255) DEFAULT NULL, is_admin_booking tinyint(1) DEFAULT 0,
+  transport_location varchar(255) DEFAULT NULL, transport_amount float DEFAULT NULL,
+  transport_estimate float DEFAULT NULL, banner_image_url varchar(500) DEFAULT NULL,
+  banner_size varchar(50) DEFAULT NULL, banner_amount float DEFAULT NULL,
+  stage_banner_url text DEFAULT NULL, broker_settled tinyint(1) NOT NULL DEFAULT 0,
+  broker_settled_at datetime DEFAULT NULL, broker_settled_by_user_id int(11) DEFAULT NULL,
+  admin_viewed_at datetime DEFAULT NULL) {INNODB}""",
+    "booking_items": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_id int(11) NOT NULL, item_id int(11) NOT NULL,
+  vendor_id int(11) DEFAULT NULL, quantity int(11) NOT NULL, hours_used decimal(10,2) DEFAULT NULL,
+  unit_price float NOT NULL, total_price float NOT NULL, created_at datetime NOT NULL,
+  event_date date DEFAULT NULL, booking_status varchar(32) DEFAULT NULL,
+  is_supplyed tinyint(1) NOT NULL DEFAULT 0, is_supplies tinyint(1) DEFAULT 0,
+  rejection_status tinyint(1) NOT NULL DEFAULT 0, rejection_note text DEFAULT NULL,
+  rejected_at datetime DEFAULT NULL, supplied_at datetime DEFAULT NULL,
+  supply_verified tinyint(1) NOT NULL DEFAULT 0, verified_at datetime DEFAULT NULL,
+  accepted_at datetime DEFAULT NULL, supply_reminder_sent_at datetime DEFAULT NULL,
+  payment_settled tinyint(1) NOT NULL DEFAULT 0, payment_settled_at datetime DEFAULT NULL,
+  payment_settled_by_user_id bigint(20) DEFAULT NULL) {INNODB}""",
+    "booking_events": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_id int(11) NOT NULL,
+  actor_user_id int(11) DEFAULT NULL, from_status varchar(64) DEFAULT NULL,
+  to_status varchar(64) DEFAULT NULL, note text DEFAULT NULL, created_at datetime NOT NULL) {INNODB}""",
+    "booking_guests": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_id int(11) NOT NULL, name varchar(255) NOT NULL,
+  mobile varchar(15) NOT NULL, pickup_location varchar(500) DEFAULT NULL,
+  needs_transportation tinyint(1) NOT NULL, created_at datetime NOT NULL,
+  updated_at datetime NOT NULL) {MYISAM}""",
+    "admin_settings": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, setting_key varchar(100) NOT NULL, value text DEFAULT NULL,
+  updated_at timestamp NULL DEFAULT current_timestamp()) {MYISAM}""",
+    "payments": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_id int(11) DEFAULT NULL, amount float NOT NULL,
+  currency varchar(8) NOT NULL, provider varchar(100) DEFAULT NULL,
+  provider_payment_id varchar(255) DEFAULT NULL, order_id varchar(255) DEFAULT NULL,
+  status varchar(32) NOT NULL, paid_at datetime DEFAULT NULL, created_at datetime NOT NULL,
+  updated_at datetime DEFAULT NULL, details text DEFAULT NULL, gateway_response text DEFAULT NULL) {INNODB}""",
+    "refunds": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_id int(11) NOT NULL, amount float NOT NULL,
+  reason text DEFAULT NULL, status varchar(32) NOT NULL, refund_type varchar(32) DEFAULT NULL,
+  refund_method varchar(64) DEFAULT NULL, refund_reference varchar(255) DEFAULT NULL,
+  processed_at datetime DEFAULT NULL, created_at datetime NOT NULL, updated_at datetime DEFAULT NULL,
+  notes text DEFAULT NULL, created_by_user_id int(11) DEFAULT NULL) {MYISAM}""",
+    "programs": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, title varchar(200) NOT NULL, description text DEFAULT NULL,
+  schedule varchar(160) DEFAULT NULL, price float DEFAULT NULL, status varchar(32) NOT NULL,
+  program_type varchar(50) DEFAULT NULL, poster_url varchar(300) DEFAULT NULL,
+  event_id int(11) DEFAULT NULL, created_at datetime NOT NULL, updated_at datetime NOT NULL,
+  start_time varchar(8) DEFAULT NULL, end_time varchar(8) DEFAULT NULL, daily_fee float DEFAULT 0,
+  monthly_fee float DEFAULT 0, overall_start_date timestamp NULL DEFAULT NULL,
+  overall_end_date timestamp NULL DEFAULT NULL, series_reference varchar(64) DEFAULT NULL) {INNODB}""",
+    "program_participants": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int(11) DEFAULT NULL, name varchar(120) NOT NULL,
+  mobile varchar(32) NOT NULL, program_type varchar(16) NOT NULL, joined_at datetime NOT NULL,
+  subscription_type varchar(16) DEFAULT NULL, start_date datetime DEFAULT NULL,
+  end_date datetime DEFAULT NULL, amount_paid float DEFAULT NULL, is_active tinyint(1) DEFAULT 1,
+  ticket_quantity int(11) DEFAULT 1, is_verified tinyint(1) DEFAULT 0,
+  verified_at datetime DEFAULT NULL, booking_id int(11) DEFAULT NULL,
+  scan_count int(11) NOT NULL DEFAULT 0) {INNODB}""",
+    "gallery_images": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, filename varchar(255) NOT NULL, filepath varchar(500) NOT NULL,
+  title varchar(255) DEFAULT NULL, description text DEFAULT NULL,
+  created_at datetime DEFAULT current_timestamp(), media_type varchar(10) NOT NULL DEFAULT 'image') {INNODB}""",
+    "content_pages": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, page_name varchar(50) NOT NULL, title varchar(200) NOT NULL,
+  content text NOT NULL, meta_description text DEFAULT NULL, is_published tinyint(1) DEFAULT 1,
+  created_at timestamp NULL DEFAULT current_timestamp(),
+  updated_at timestamp NULL DEFAULT current_timestamp()) {INNODB}""",
+    "page_content": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, slug varchar(120) NOT NULL, title varchar(255) DEFAULT NULL,
+  body_html text DEFAULT NULL, updated_at datetime NOT NULL) {INNODB}""",
+    # A table of a domain not built yet, to be listed in the ledger.
+    "racks": f"""(id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL) {INNODB}""",
+}
+
+# --- invented data ------------------------------------------------------------------------
+
+
+def ab64(data: bytes) -> str:
+    return base64.b64encode(data).decode().rstrip("=").replace("+", ".")
+
+
+def passlib_pbkdf2_sha256(password: str, salt: bytes, rounds: int = 29000) -> str:
+    """What passlib's pbkdf2_sha256.hash() stores, built by hand (passlib is not installed)."""
+    checksum = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, rounds, 32)
+    return f"$pbkdf2-sha256${rounds}${ab64(salt)}${ab64(checksum)}"
+
+
+def png_bytes(color: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (8, 6)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PASSWORDS = {1: "legacy-admin-pass-1", 2: "asha-secret-22", 5: "vendor pass 5"}
+T0 = datetime(2025, 3, 1, 9, 30)  # naive UTC record time
+
+
+def rows() -> dict[str, list[dict[str, Any]]]:
+    picture = "data:image/png;base64," + base64.b64encode(png_bytes((10, 120, 200))).decode()
+    users = [
+        {
+            "id": 1,
+            "username": "admin",
+            "password_hash": passlib_pbkdf2_sha256(PASSWORDS[1], b"\x01salt-admin\xff"),
+            "role": "admin",
+            "created_at": T0,
+            "email": "Admin@Example.test",
+        },
+        {
+            "id": 2,
+            "username": "asha@example.test",
+            "password_hash": passlib_pbkdf2_sha256(PASSWORDS[2], b"\xfb\xef\xbe+/salt"),
+            "role": "customer",
+            "created_at": T0 + timedelta(days=1),
+            "first_name": "Asha",
+            "mobile": "+919800000001",
+            "profile_image": picture,
+            "date_of_birth": datetime(1990, 5, 17).date(),
+            "last_login_time": T0 + timedelta(days=2),
+        },
+        # A gap in ids (3 and 4 were deleted in the legacy).
+        {
+            "id": 5,
+            "username": "caterer@example.test",
+            "password_hash": passlib_pbkdf2_sha256(PASSWORDS[5], b"vendorsalt5"),
+            "role": "vendor",
+            "created_at": T0 + timedelta(days=3),
+        },
+        {
+            "id": 6,
+            "username": "broker@example.test",
+            "password_hash": passlib_pbkdf2_sha256("broker-6-pass", b"brokersalt"),
+            "role": "broker",
+            "created_at": T0 + timedelta(days=4),
+        },
+        {
+            "id": 7,
+            "username": "hr@example.test",
+            "password_hash": passlib_pbkdf2_sha256("hr-7-pass", b"hrsalt"),
+            "role": "hr",
+            "created_at": T0 + timedelta(days=5),
+        },
+    ]
+    booking_note = 'Birthday for Ravi ||TRANSPORT_LOCATIONS:[{"label": "Gate 2"}]'
+    return {
+        "users": users,
+        "vendor_profiles": [
+            {
+                "id": 3,
+                "user_id": 5,
+                "company_name": "Invented Caterers",
+                "created_at": T0,
+                "updated_at": T0,
+                "contact_phone": "+919800000005",
+            },
+        ],
+        "broker_profiles": [
+            {
+                "id": 1,
+                "user_id": 6,
+                "company_name": "Invented Brokers",
+                "brokerage_percentage": 2.5,
+                "is_approved": 1,
+                "created_at": T0,
+                "updated_at": T0,
+                "bank_name": "Invented Bank",
+            },
+        ],
+        "venues": [
+            {
+                "id": 1,
+                "name": "Invented Venue",
+                "city": "Kasaragod",
+                "timezone": None,
+                "metadata_json": '{"floor": 1}',
+                "created_at": T0,
+                "updated_at": T0,
+            }
+        ],
+        "spaces": [
+            {
+                "id": 1,
+                "venue_id": 1,
+                "name": "Hall",
+                "capacity": 150,
+                "price_per_hour": 2.0,
+                "features": '{"hall_features": [{"id": "ac", "label": "AC", "paid": true}]}',
+                "pricing_overrides": '{"hour": {"2": 3000}}',
+                "active": 1,
+                "created_at": T0,
+                "updated_at": T0,
+                "image_url": "/static/hall.png",
+            },
+            {
+                "id": 2,
+                "venue_id": 1,
+                "name": "Room",
+                "capacity": 12,
+                "price_per_hour": 499.99,
+                "active": 1,
+                "created_at": T0,
+                "updated_at": T0,
+            },
+        ],
+        "items": [
+            {
+                "id": 10,
+                "vendor_id": 3,
+                "name": "Veg lunch",
+                "price": 349.99,
+                "available": 1,
+                "created_at": T0,
+                "updated_at": None,
+                "category": "food",
+                "vendor_price": "300.00",
+                "image_url": "/static/item-media/lunch.png",
+            },
+            {
+                "id": 12,
+                "name": "Transport",
+                "description": "transport",
+                "price": 0.0,
+                "available": 1,
+                "created_at": T0,
+            },
+        ],
+        "item_media": [
+            {
+                "id": 4,
+                "item_id": 10,
+                "media_type": "image",
+                "file_path": "item-media/lunch.png",
+                "file_url": "/static/item-media/lunch.png",
+                "is_primary": 1,
+                "display_order": 0,
+                "created_at": T0,
+            },
+        ],
+        "bookings": [
+            # 99999.99 as FLOAT: the text protocol would say 100000.
+            {
+                "id": 100,
+                "booking_reference": "BK-AAAA000001",
+                "user_id": 2,
+                "venue_id": 1,
+                "space_id": 1,
+                "start_datetime": datetime(2025, 6, 20, 18, 0),
+                "end_datetime": datetime(2025, 6, 20, 22, 0),
+                "status": "paid",
+                "total_amount": 99999.99,
+                "created_at": T0,
+                "updated_at": T0,
+                "customer_note": booking_note,
+                "event_type": "Birthday Party",
+                "banner_image_url": "/static/hall.png",
+            },
+            {
+                "id": 101,
+                "booking_reference": "BK-AAAA000002",
+                "user_id": 2,
+                "venue_id": 1,
+                "space_id": 2,
+                "start_datetime": datetime(2025, 7, 1, 10, 0),
+                "end_datetime": datetime(2025, 7, 1, 12, 0),
+                "status": "edited",
+                "total_amount": 1234.57,
+                "created_at": T0,
+                "updated_at": T0,
+            },
+            # Inverted: ends before it starts.
+            {
+                "id": 103,
+                "booking_reference": "BK-AAAA000003",
+                "user_id": 1,
+                "venue_id": 1,
+                "space_id": 1,
+                "start_datetime": datetime(2025, 8, 1, 23, 0),
+                "end_datetime": datetime(2025, 8, 1, 21, 0),
+                "status": "confirmed",
+                "total_amount": 0.0,
+                "created_at": T0,
+                "updated_at": T0,
+                "booking_type": "live-",
+                "is_admin_booking": 1,
+            },
+        ],
+        "booking_items": [
+            {
+                "id": 7,
+                "booking_id": 100,
+                "item_id": 10,
+                "vendor_id": 3,
+                "quantity": 3,
+                "unit_price": 349.99,
+                "total_price": 1049.97,
+                "created_at": T0,
+                "event_date": None,
+                "booking_status": None,
+                "is_supplyed": 1,
+            },
+            {
+                "id": 9,
+                "booking_id": 100,
+                "item_id": 12,
+                "quantity": 1,
+                "unit_price": 0.0,
+                "total_price": 0.0,
+                "created_at": T0,
+                "event_date": datetime(2025, 6, 20).date(),
+                "booking_status": "confirmed",
+            },
+        ],
+        "booking_events": [
+            {
+                "id": 1,
+                "booking_id": 100,
+                "actor_user_id": 2,
+                "from_status": None,
+                "to_status": "pending",
+                "created_at": T0,
+            },
+            {
+                "id": 2,
+                "booking_id": 100,
+                "actor_user_id": 1,
+                "from_status": "pending",
+                "to_status": "paid",
+                "created_at": T0 + timedelta(hours=1),
+            },
+        ],
+        "booking_guests": [
+            {
+                "id": 1,
+                "booking_id": 100,
+                "name": "Guest One",
+                "mobile": "9800000009",
+                "pickup_location": "Gate 2",
+                "needs_transportation": 1,
+                "created_at": T0,
+                "updated_at": T0,
+            },
+        ],
+        "admin_settings": [
+            {"id": 1, "setting_key": "refund_percentage", "value": "40.0", "updated_at": T0},
+            {"id": 2, "setting_key": "advance_payment_enabled", "value": "1", "updated_at": None},
+        ],
+        "payments": [
+            {
+                "id": 1,
+                "booking_id": 100,
+                "amount": 50000.01,
+                "currency": "INR",
+                "provider": "razorpay",
+                "provider_payment_id": "pay_INVENTED1",
+                "order_id": "order_INVENTED1",
+                "status": "success",
+                "paid_at": T0,
+                "created_at": T0,
+                "gateway_response": '{"id": "pay_INVENTED1"}',
+            },
+            {
+                "id": 2,
+                "booking_id": 100,
+                "amount": 49999.98,
+                "currency": "inr",
+                "provider": "razorpay",
+                "provider_payment_id": None,
+                "order_id": None,
+                "status": "completed",
+                "created_at": T0,
+                "details": "cash at desk",
+            },
+        ],
+        "refunds": [
+            {
+                "id": 1,
+                "booking_id": 101,
+                "amount": 493.83,
+                "status": "pending",
+                "refund_type": None,
+                "created_at": T0,
+                "created_by_user_id": 2,
+            },
+        ],
+        "programs": [
+            {
+                "id": 1,
+                "title": "Morning Yoga",
+                "price": 199.99,
+                "status": "approved",
+                "program_type": "yoga",
+                "created_at": T0,
+                "updated_at": T0,
+                "start_time": "06:30:00",
+                "end_time": "07:30:00",
+            },
+        ],
+        "program_participants": [
+            {
+                "id": 1,
+                "user_id": 2,
+                "name": "Asha",
+                "mobile": "+919800000001",
+                "program_type": "live",
+                "joined_at": T0,
+                "start_date": datetime(2025, 8, 1, 19, 0),
+                "amount_paid": 299.99,
+                "ticket_quantity": 2,
+                "booking_id": 103,
+            },
+        ],
+        "gallery_images": [
+            {
+                "id": 3,
+                "filename": "gallery_20250101_101010.png",
+                "filepath": "gallery/gallery_20250101_101010.png",
+                "title": "Stage",
+                "created_at": T0,
+                "media_type": "image",
+            },
+        ],
+        "content_pages": [
+            {
+                "id": 1,
+                "page_name": "about",
+                "title": "About",
+                "content": "<p>Invented</p>",
+                "is_published": 1,
+                "created_at": T0.replace(tzinfo=UTC),
+                "updated_at": T0.replace(tzinfo=UTC),
+            },
+        ],
+        "page_content": [
+            {
+                "id": 1,
+                "slug": "home-banner",
+                "title": "Home",
+                "body_html": "<b>hi</b>",
+                "updated_at": T0,
+            },
+        ],
+        "racks": [{"id": 1, "name": "Gift rack"}],
+    }
+
+
+FILES = {
+    "hall.png": png_bytes((1, 2, 3)),
+    "item-media/lunch.png": png_bytes((4, 5, 6)),
+    "gallery/gallery_20250101_101010.png": png_bytes((7, 8, 9), (16, 9)),
+}
+
+
+def connect(database: str | None = None) -> Any:
+    return MySQLdb.connect(**HOST, database=database or "", charset="utf8mb4")
+
+
+def build(
+    data: dict[str, list[dict[str, Any]]] | None = None,
+    auto_increment: dict[str, int] | None = None,
+) -> None:
+    """(Re)create the legacy database with the schema and rows given (default: rows())."""
+    data = rows() if data is None else data
+    conn = connect()
+    cur = conn.cursor()
+    cur.execute(f"DROP DATABASE IF EXISTS {SOURCE_DB}")
+    cur.execute(f"CREATE DATABASE {SOURCE_DB} CHARACTER SET utf8mb4")
+    cur.execute(f"USE {SOURCE_DB}")
+    cur.execute("SET time_zone = '+00:00'")
+    for table, ddl in SCHEMA.items():
+        cur.execute(f"CREATE TABLE `{table}` {ddl}")
+        for row in data.get(table, []):
+            values = {
+                k: (v.replace(tzinfo=None) if isinstance(v, datetime) else v)
+                for k, v in row.items()
+            }
+            columns = ", ".join(f"`{c}`" for c in values)
+            cur.execute(
+                f"INSERT INTO `{table}` ({columns}) VALUES ({', '.join(['%s'] * len(values))})",
+                list(values.values()),
+            )
+    for table, value in (auto_increment or {}).items():
+        cur.execute(f"ALTER TABLE `{table}` AUTO_INCREMENT = {int(value)}")
+    conn.commit()
+    conn.close()
+
+
+def drop() -> None:
+    conn = connect()
+    conn.cursor().execute(f"DROP DATABASE IF EXISTS {SOURCE_DB}")
+    conn.close()
+
+
+def execute(sql: str, params: list[Any] | None = None) -> None:
+    conn = connect(SOURCE_DB)
+    conn.cursor().execute(sql, params or [])
+    conn.commit()
+    conn.close()
