@@ -241,9 +241,13 @@ def proofs_sweep(*, older_than_hours: int, batch: int = 200) -> int:
             )
             if not ids:
                 return total
-            total += _proofs_delete(
-                ContestEntryFile.objects.select_for_update().filter(pk__in=ids, entry__isnull=True)
+            # Locked alone (PostgreSQL locks no outer-joined side): a claim waits, or wins.
+            locked = list(
+                ContestEntryFile.objects.select_for_update()
+                .filter(pk__in=ids, entry__isnull=True)
+                .values_list("pk", flat=True)
             )
+            total += _proofs_delete(ContestEntryFile.objects.filter(pk__in=locked))
 
 
 # --- Entries ------------------------------------------------------------------------------------
