@@ -272,7 +272,7 @@ class BulkStatusSerializer(serializers.Serializer[Any]):
     admin_note = _text(5000)
 
 
-class MessageSerializer(serializers.Serializer[Any]):
+class ContestMessageSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
 
 

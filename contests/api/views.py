@@ -211,7 +211,7 @@ class StaffContestView(APIView):
 
     @extend_schema(
         responses={
-            200: serializers.MessageSerializer,
+            200: serializers.ContestMessageSerializer,
             409: OpenApiResponse(description="The contest has entries."),
         },
         tags=TAGS,
@@ -253,7 +253,7 @@ class EntryStatusView(APIView):
 
     @extend_schema(
         request=serializers.StatusSerializer,
-        responses=serializers.MessageSerializer,
+        responses=serializers.ContestMessageSerializer,
         tags=TAGS,
     )
     def post(self, request: Request, contest_id: int, entry_id: int) -> Response:
@@ -275,7 +275,7 @@ class EntriesBulkStatusView(APIView):
 
     @extend_schema(
         request=serializers.BulkStatusSerializer,
-        responses=serializers.MessageSerializer,
+        responses=serializers.ContestMessageSerializer,
         tags=TAGS,
     )
     def post(self, request: Request, contest_id: int) -> Response:

@@ -92,7 +92,7 @@ def _bool(request: Request, name: str) -> bool | None:
 class StaffOfferListView(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["staff"])
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["staff"], operation_id="admin_offers_list")
     def get(self, request: Request) -> Response:
         offers = Offer.objects.all()
         kind = request.query_params.get("offer_type")
@@ -243,7 +243,7 @@ class StaffOfferNotifyAllView(APIView):
 class StaffCouponListView(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["staff"])
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["staff"], operation_id="admin_coupons_list")
     def get(self, request: Request) -> Response:
         coupons = Coupon.objects.all()
         active = _bool(request, "is_active")

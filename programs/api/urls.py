@@ -33,7 +33,7 @@ urlpatterns = [
     # The staff dashboard's spelling of the same call.
     path(
         "program-participants/<row_id:participant_id>/verify",
-        views.ParticipantVerifyView.as_view(),
+        views.DashboardVerifyView.as_view(),
         name="participants-verify-dashboard",
     ),
     path(

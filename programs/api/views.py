@@ -189,6 +189,28 @@ class ParticipantVerifyView(APIView):
         return self._scan(request, participant_id)
 
 
+class DashboardVerifyView(ParticipantVerifyView):
+    """The staff dashboard's spelling, /program-participants/{id}/verify (same behaviour)."""
+
+    @extend_schema(
+        request=serializers.TicketScanSerializer,
+        responses=OpenApiTypes.OBJECT,
+        tags=["programs"],
+        operation_id="program_participants_dashboard_verify_partial_update",
+    )
+    def patch(self, request: Request, participant_id: int) -> Response:
+        return self._scan(request, participant_id)
+
+    @extend_schema(
+        request=serializers.TicketScanSerializer,
+        responses=OpenApiTypes.OBJECT,
+        tags=["programs"],
+        operation_id="program_participants_dashboard_verify_create",
+    )
+    def post(self, request: Request, participant_id: int) -> Response:
+        return self._scan(request, participant_id)
+
+
 class TicketQrView(APIView):
     """The ticket's QR code (SVG) for its holder or staff: it opens the door page with the
     signed code."""
