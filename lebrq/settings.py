@@ -297,7 +297,9 @@ NOMINATIM_TIMEOUT_SECONDS = env.float("NOMINATIM_TIMEOUT_SECONDS", default=8.0)
 
 # --- Contests -------------------------------------------------------------------------------
 # Staff lists give proof files as signed links (an <Image> sends no token), valid this long.
-CONTEST_PROOF_LINK_MAX_AGE_SECONDS = env.int("CONTEST_PROOF_LINK_MAX_AGE_SECONDS", default=7 * 86400)
+CONTEST_PROOF_LINK_MAX_AGE_SECONDS = env.int(
+    "CONTEST_PROOF_LINK_MAX_AGE_SECONDS", default=7 * 86400
+)
 # Proofs uploaded but named by no entry are deleted after this many hours.
 CONTEST_PROOF_UNCLAIMED_HOURS = env.int("CONTEST_PROOF_UNCLAIMED_HOURS", default=24)
 # The DLT template id of contest SMS (invitations, staff's messages to participants).
