@@ -347,3 +347,36 @@ def test_live_show_tickets_paid_registered_and_scanned_at_the_door(api, razorpay
     assert api.patch(f"/program_participants/{participant_id}/verify", json={}).status_code == 403
     counts = api.get(f"/program_participants/counts/by-bookings?ids={show_id}").json()
     assert counts == {str(show_id): {"total": 1, "verified": 1}}
+
+
+def test_staff_edit_a_halls_prices_and_the_next_booking_is_priced_by_them(api):
+    """The staff space editor (app/admin/spaces/[id].tsx) sets a 2-hour price; the next
+    customer's booking of two hours costs exactly that, and the old figure is refused."""
+    staff = login(api, "staff", "staff-pass-123")
+    hall = next(s for s in api.get("/venues/spaces").json() if s["name"] == "LeBRQ Meeting Room")
+    edited = api.patch(
+        f"/venues/spaces/{hall['id']}",
+        json={"pricing_overrides": {"duration": {"2h": 999}}},
+        headers=staff,
+    )
+    assert edited.status_code == 200, edited.text
+    assert api.get(f"/venues/spaces/{hall['id']}").json()["pricing_overrides"]["duration"] == {
+        "2h": 999
+    }
+
+    customer = login(api, "demo", "demo-pass-123")
+    day = next_wednesday() + timedelta(days=14)
+    body = {
+        "space_id": hall["id"],
+        "start_datetime": f"{day.isoformat()}T09:00:00",
+        "end_datetime": f"{day.isoformat()}T11:00:00",
+        "attendees": 6,
+        "event_type": "Corporate Meeting",
+    }
+    old_price = api.post("/bookings", json={**body, "total_amount": 1200}, headers=customer)
+    booked = api.post("/bookings", json={**body, "total_amount": 999}, headers=customer)
+
+    assert old_price.status_code == 409
+    assert old_price.json()["server_total"] == "999.00"
+    assert booked.status_code == 201, booked.text
+    assert booked.json()["total_amount"] == 999
