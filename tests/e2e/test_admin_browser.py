@@ -145,7 +145,9 @@ def test_staff_approve_a_pending_booking_and_open_its_invoice(site, browser):
     browser.get(f"{site}/admin/bookings/booking/")
     wait_for(browser, "#changelist-filter")
     browser.find_element(
-        By.CSS_SELECTOR, '#changelist-filter a[href*="status__exact=pending"]'
+        # $=: the filter also links status__exact=pending_payment, which starts the same.
+        By.CSS_SELECTOR,
+        '#changelist-filter a[href$="status__exact=pending"]',
     ).click()
     wait_for(browser, "#result_list")
     assert "status__exact=pending" in browser.current_url
