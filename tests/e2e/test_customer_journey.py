@@ -11,6 +11,7 @@ server through the official client, and paid by the test as the checkout would.
 Run with `make e2e` (database lebrq_journey_e2e, dropped and recreated).
 """
 
+import io
 import os
 import time
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tests.e2e.stack import DEFAULT_DATABASE_URL, Gunicorn, app_environment, prepare_database
 from tests.notify.fakes import FakeGateway, fake_sms_gateway
@@ -380,3 +382,85 @@ def test_staff_edit_a_halls_prices_and_the_next_booking_is_priced_by_them(api):
     assert old_price.json()["server_total"] == "999.00"
     assert booked.status_code == 201, booked.text
     assert booked.json()["total_amount"] == 999
+
+
+def test_a_checkout_with_a_coupon_pays_and_invoices_the_discounted_amount(
+    api, razorpay: FakeRazorpay
+):
+    """payment-main.tsx with a coupon: check it, apply it (a quote), pay the discounted total,
+    book with it, verify. The payment, the booking's lines and its invoice all show it."""
+    staff = login(api, "staff", "staff-pass-123")
+    coupon = api.post(
+        "/admin/coupons",
+        json={
+            "code": "JOURNEY150",
+            "title": "Journey",
+            "discount_type": "flat",
+            "discount_value": 150,
+        },
+        headers=staff,
+    )
+    assert coupon.status_code == 201, coupon.text
+    customer = login(api, "demo", "demo-pass-123")
+    hall = next(s for s in api.get("/venues/spaces").json() if s["name"] == "LeBRQ Meeting Room")
+    day = next_wednesday() + timedelta(days=21)
+    plain = 3 * 600  # the meeting room's hourly rate, three hours
+    checked = api.get(
+        "/offers/check",
+        params={"coupon_code": "journey150", "purchase_amount": plain},
+        headers=customer,
+    ).json()
+    assert checked["best_offer"]["code"] == "JOURNEY150"
+    applied = api.post(
+        "/offers/apply",
+        json={"coupon_code": "JOURNEY150", "offer_type": "coupon", "purchase_amount": plain},
+        headers=customer,
+    ).json()
+    discounted = plain - 150
+    assert applied["final_amount"] == discounted
+
+    order = api.post(
+        "/payments/create-razorpay-order", json={"amount": discounted * 100}, headers=customer
+    ).json()
+    payment_id = razorpay.pay(order["order_id"])
+    booked = api.post(
+        "/bookings",
+        json={
+            "space_id": hall["id"],
+            "start_datetime": f"{day.isoformat()}T14:00:00",
+            "end_datetime": f"{day.isoformat()}T17:00:00",
+            "attendees": 8,
+            "event_type": "Corporate Meeting",
+            "total_amount": discounted,
+        },
+        headers=customer,
+    )
+    assert booked.status_code == 201, booked.text
+    booking = booked.json()
+    assert booking["total_amount"] == discounted
+    assert [(line["kind"], line["total_price"]) for line in booking["items"]] == [
+        ("coupon", -150.0)
+    ]
+    verified = api.post(
+        "/payments/razorpay/verify",
+        json={
+            "razorpay_order_id": order["order_id"],
+            "razorpay_payment_id": payment_id,
+            "razorpay_signature": razorpay.signature(order["order_id"], payment_id),
+            "booking_id": booking["id"],
+        },
+        headers=customer,
+    )
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["amount"] == discounted
+    assert razorpay.payments[payment_id]["amount"] == discounted * 100
+
+    deadline = time.monotonic() + 60
+    while True:
+        invoice = api.get(f"/bookings/{booking['id']}/invoice", headers=customer)
+        if invoice.status_code != 503 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert invoice.status_code == 200, invoice.text
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(invoice.content)).pages)
+    assert "Coupon JOURNEY150" in text
