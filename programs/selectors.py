@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.choices import BookingStatus, BookingType
 from bookings.models import Booking, BookingItem, Program, ProgramParticipant
-from programs.models import EventDefinition, EventSchedule
+from programs.models import EventDefinition, EventSchedule, ParticipantTicket
 
 # The legacy's cap on participant lists (program_participants.py MAX_LIST_ROWS).
 MAX_LIST_ROWS = 200
@@ -24,7 +25,7 @@ PAID_BOOKING_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED, BookingS
 def participants_of_booking(booking_id: int) -> QuerySet[ProgramParticipant]:
     return (
         ProgramParticipant.objects.filter(booking_id=booking_id)
-        .select_related("user")
+        .select_related("user", "booking")
         .order_by("-joined_at", "-id")[:MAX_LIST_ROWS]
     )
 
@@ -38,6 +39,7 @@ def own_paid_participants(user: User, program_type: str) -> QuerySet[ProgramPart
     return (
         ProgramParticipant.objects.filter(user=user, program_type=program_type)
         .filter(paid)
+        .select_related("user", "booking")
         .order_by("-joined_at", "-id")[:MAX_LIST_ROWS]
     )
 
@@ -91,21 +93,42 @@ def staff_programs(*, q: str | None, status: str | None) -> list[Program]:
     return list(programs.order_by("-created_at", "-id")[:MAX_DASHBOARD_ROWS])
 
 
-def staff_live_shows(*, q: str | None, status: str | None) -> list[Booking]:
+class ShowRoster(NamedTuple):
+    show: Booking
+    participants: list[ProgramParticipant]
+    lines: list[BookingItem]
+
+
+class ScheduleRoster(NamedTuple):
+    schedule: EventSchedule
+    tickets: list[ParticipantTicket]
+
+
+def staff_live_shows(*, q: str | None, status: str | None) -> list[ShowRoster]:
     shows = Booking.objects.filter(booking_type__in=(BookingType.LIVE, BookingType.LIVE_PLAIN))
     if q:
         shows = shows.filter(event_type__icontains=q)
     if status:
         shows = shows.filter(status=status)
+    # Sliced prefetches (a window function per show; Django wants them in a to_attr): a show
+    # with thousands of tickets lists its newest MAX_DASHBOARD_ROWS participants, not all.
     participants = Prefetch(
-        "participants", queryset=ProgramParticipant.objects.order_by("-joined_at", "-id")
+        "participants",
+        queryset=ProgramParticipant.objects.select_related("user", "booking").order_by(
+            "-joined_at", "-id"
+        )[:MAX_DASHBOARD_ROWS],
+        to_attr="recent_participants",
     )
-    items = Prefetch("items", queryset=BookingItem.objects.order_by("id"))
-    return list(
-        shows.prefetch_related(participants, items).order_by("-start_datetime", "-id")[
-            :MAX_DASHBOARD_ROWS
-        ]
+    items = Prefetch(
+        "items",
+        queryset=BookingItem.objects.order_by("id")[:MAX_DASHBOARD_ROWS],
+        to_attr="first_lines",
     )
+    rows = shows.prefetch_related(participants, items).order_by("-start_datetime", "-id")
+    return [
+        ShowRoster(show, show.recent_participants, show.first_lines)  # type: ignore[attr-defined]  # set by the to_attr prefetches
+        for show in rows[:MAX_DASHBOARD_ROWS]
+    ]
 
 
 def participants_by_type(program_types: Iterable[str]) -> dict[str, list[ProgramParticipant]]:
@@ -113,9 +136,9 @@ def participants_by_type(program_types: Iterable[str]) -> dict[str, list[Program
     grouped: dict[str, list[ProgramParticipant]] = {}
     for kind in set(program_types):
         grouped[kind] = list(
-            ProgramParticipant.objects.filter(program_type=kind).order_by("-joined_at", "-id")[
-                :MAX_DASHBOARD_ROWS
-            ]
+            ProgramParticipant.objects.filter(program_type=kind)
+            .select_related("user", "booking")
+            .order_by("-joined_at", "-id")[:MAX_DASHBOARD_ROWS]
         )
     return grouped
 
@@ -127,12 +150,16 @@ def date_window(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     )
 
 
-def schedules_by_type(event_type: str, date_from: date, date_to: date) -> list[EventSchedule]:
+def schedules_by_type(event_type: str, date_from: date, date_to: date) -> list[ScheduleRoster]:
+    # The newest MAX_DASHBOARD_ROWS tickets of each schedule, with their people.
     participants = Prefetch(
-        "tickets__participant",
-        queryset=ProgramParticipant.objects.select_related("booking"),
+        "tickets",
+        queryset=ParticipantTicket.objects.select_related(
+            "participant__user", "participant__booking"
+        ).order_by("-created_at", "-participant_id")[:MAX_DASHBOARD_ROWS],
+        to_attr="recent_tickets",
     )
-    return list(
+    schedules = (
         EventSchedule.objects.filter(
             definition__event_type=event_type,
             schedule_date__gte=date_from,
@@ -140,8 +167,12 @@ def schedules_by_type(event_type: str, date_from: date, date_to: date) -> list[E
         )
         .select_related("definition")
         .prefetch_related(participants)
-        .order_by("-schedule_date", "start_time", "id")[:MAX_DASHBOARD_ROWS]
+        .order_by("-schedule_date", "start_time", "id")
     )
+    return [
+        ScheduleRoster(schedule, schedule.recent_tickets)  # recent_tickets: the to_attr prefetch
+        for schedule in schedules[:MAX_DASHBOARD_ROWS]
+    ]
 
 
 def legacy_participants(
@@ -152,7 +183,7 @@ def legacy_participants(
         ProgramParticipant.objects.filter(
             program_type=program_type, joined_at__gte=start, joined_at__lte=end
         )
-        .select_related("booking")
+        .select_related("user", "booking")
         .order_by("-joined_at", "-id")[: MAX_LIST_ROWS * 5]
     )
 

@@ -34,12 +34,14 @@ class TicketCodeInvalid(Forbidden):
 
 
 def ticket_code(participant_id: int) -> str:
-    return signing.dumps(participant_id, salt=TICKET_SALT, compress=True)
+    # A plain Signer, not signing.dumps (a TimestampSigner): a ticket's code is the same every
+    # time it is shown, so a printed QR code and a reloaded screen agree.
+    return signing.Signer(salt=TICKET_SALT).sign_object(participant_id)
 
 
 def participant_for_code(code: str) -> int | None:
     try:
-        value = signing.loads(code, salt=TICKET_SALT)
+        value = signing.Signer(salt=TICKET_SALT).unsign_object(code)
     except signing.BadSignature:
         return None
     return value if isinstance(value, int) else None

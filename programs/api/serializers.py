@@ -153,3 +153,10 @@ class EventSerializer(LegacyModelSerializer[Event]):
     class Meta:
         model = Event
         fields = ["id", "title", "dateText"]
+
+
+class DateWindowSerializer(serializers.Serializer[Any]):
+    """The staff dashboards' optional window, as the legacy took it (YYYY-MM-DD)."""
+
+    date_from = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    date_to = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)

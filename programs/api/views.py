@@ -41,20 +41,13 @@ def _viewer(request: Request) -> User | None:
     return user if isinstance(user, User) else None
 
 
-def _day(request: Request, name: str, default: date) -> date:
-    raw = request.query_params.get(name)
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: [f"Invalid {name} format (YYYY-MM-DD)."]}) from None
-
-
 def _window(request: Request, back: int, ahead: int) -> tuple[date, date]:
+    """The dashboards' date_from/date_to (YYYY-MM-DD), defaulting around today."""
+    query = serializers.DateWindowSerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
     today = timezone.localdate()
-    first = _day(request, "date_from", today - timedelta(days=back))
-    last = _day(request, "date_to", today + timedelta(days=ahead))
+    first = query.validated_data.get("date_from") or today - timedelta(days=back)
+    last = query.validated_data.get("date_to") or today + timedelta(days=ahead)
     if last < first or (last - first).days > DASHBOARD_MAX_DAYS:
         raise ValidationError({"date_to": [f"A window of 0 to {DASHBOARD_MAX_DAYS} days."]})
     return first, last
@@ -341,8 +334,7 @@ class ProgramsWithParticipantsView(APIView):
                     "participants": _participant_rows(people, viewer),
                 }
             )
-        for show in selectors.staff_live_shows(q=q, status=state):
-            people = list(show.participants.all())[: selectors.MAX_DASHBOARD_ROWS]
+        for show, show_people, show_lines in selectors.staff_live_shows(q=q, status=state):
             lines = [
                 {
                     "id": line.pk,
@@ -352,7 +344,7 @@ class ProgramsWithParticipantsView(APIView):
                     "unit_price": float(line.unit_price),
                     "total_price": float(line.total_price),
                 }
-                for line in show.items.all()
+                for line in show_lines
             ]
             tickets_info = services.show_tickets(show)
             start = timezone.localtime(show.start_datetime)
@@ -366,9 +358,10 @@ class ProgramsWithParticipantsView(APIView):
                     "price": float(show.total_amount) if show.total_amount else None,
                     "program_type": "live",
                     "ticket_rate": float(tickets_info.price) if tickets_info.price else None,
-                    "participant_count": len(people),
+                    "participant_count": len(show_people),
                     "participants": [
-                        {**row, "booked_items": lines} for row in _participant_rows(people, viewer)
+                        {**row, "booked_items": lines}
+                        for row in _participant_rows(show_people, viewer)
                     ],
                     "booking_items": lines,
                 }
@@ -409,11 +402,9 @@ class SchedulesByTypeView(APIView):
         with_people = request.query_params.get("include_participants", "true") != "false"
         viewer = authenticated_user(request)
         schedules = []
-        for schedule in selectors.schedules_by_type(event_type, first, last):
+        for schedule, tickets_sold_to in selectors.schedules_by_type(event_type, first, last):
             definition = schedule.definition
-            people = (
-                [ticket.participant for ticket in schedule.tickets.all()] if with_people else []
-            )
+            people = [ticket.participant for ticket in tickets_sold_to] if with_people else []
             schedules.append(
                 {
                     "id": schedule.pk,

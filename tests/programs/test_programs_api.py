@@ -325,3 +325,82 @@ def test_authorization_matrix(method, path, expected, persona, show, staff_user)
     assert response.status_code == expected[("anonymous", "customer", "staff").index(persona)], (
         response.content
     )
+
+
+def _grow(count, **fields):
+    for _ in range(count):
+        participant(user=UserFactory(), **fields)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/programs/admin/with_participants",
+        "/api/event-schedules/admin/legacy/live",
+        "/api/event-schedules/admin/legacy/yoga",
+    ],
+)
+def test_staff_dashboards_run_the_same_queries_for_1_and_30_people(
+    staff_client, show, url, django_assert_max_num_queries
+):
+    ProgramFactory(title="Morning Yoga")
+    participant(booking=show, user=UserFactory())
+    participant(program_type="yoga", user=UserFactory())
+    with django_assert_max_num_queries(30) as one:
+        assert staff_client.get(url).status_code == 200
+    _grow(29, booking=show)
+    _grow(29, program_type="yoga")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert staff_client.get(url).status_code == 200
+
+
+def test_schedules_by_type_runs_the_same_queries_for_1_and_30_tickets(
+    staff_client, yoga_definition, django_assert_max_num_queries
+):
+    schedule = EventSchedule.objects.create(
+        definition=yoga_definition,
+        schedule_date=timezone.localdate(),
+        start_time=time(6),
+        end_time=time(7),
+        max_tickets=100,
+    )
+
+    def ticket():
+        ParticipantTicket.objects.create(
+            participant=participant(program_type="yoga", user=UserFactory()),
+            event_schedule=schedule,
+        )
+
+    ticket()
+    with django_assert_max_num_queries(30) as one:
+        staff_client.get("/api/event-schedules/admin/by-type/yoga")
+    for _ in range(29):
+        ticket()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = staff_client.get("/api/event-schedules/admin/by-type/yoga").json()
+    assert len(body["schedules"][0]["participants"]) == 30
+
+
+def test_own_participations_run_the_same_queries_for_1_and_30(
+    customer, customer_client, show, django_assert_max_num_queries
+):
+    participant(user=customer, booking=show)
+    with django_assert_max_num_queries(20) as one:
+        customer_client.get("/api/program_participants/list/live")
+    for _ in range(29):
+        participant(user=customer, booking=show)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        rows = customer_client.get("/api/program_participants/list/live").json()
+    assert len(rows) == 30
+
+
+def test_a_busy_show_lists_its_newest_participants_only(staff_client, show, monkeypatch):
+    from programs import selectors
+
+    monkeypatch.setattr(selectors, "MAX_DASHBOARD_ROWS", 3)
+    _grow(5, booking=show)
+
+    body = staff_client.get("/api/programs/admin/with_participants").json()
+
+    live = next(item for item in body["items"] if item["program_type"] == "live")
+    assert live["participant_count"] == 3
