@@ -58,6 +58,16 @@ def staff_list(
     return rows.order_by("-created_at", "-id")[offset : offset + limit]
 
 
+def is_employee(user: Any, *, staff_id: int | None = None) -> bool:
+    """Whether `user` is logged in and linked to a staff record (to `staff_id`'s, if given)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    rows = Staff.objects.filter(user_id=user.pk)
+    if staff_id is not None:
+        rows = rows.filter(pk=staff_id)
+    return rows.exists()
+
+
 def scan_staff() -> QuerySet[Staff]:
     """The active employees a scanned office QR code lists, by name (what the scan screen
     shows: no personal details but the phone, which the views mask)."""

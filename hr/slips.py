@@ -119,7 +119,10 @@ def enqueue_slip_render(payroll_id: int) -> None:
     payroll = Payroll.objects.select_related("staff").filter(pk=payroll_id).first()
     if payroll is None or payroll.status not in SLIP_STATUSES:
         return
-    document = slip_document(payroll)
+    _enqueue_render(payroll, slip_document(payroll))
+
+
+def _enqueue_render(payroll: Payroll, document: SlipDocument) -> None:
     enqueue_unless_pending(
         salary_slip_render,
         document.path,
@@ -138,9 +141,5 @@ def salary_slip_response(request: HttpRequest, payroll_id: int) -> HttpResponseB
         request,
         path=document.path,
         filename=f"salary_slip_{payroll.staff_id}_{payroll.year}_{payroll.month:02d}.pdf",
-        enqueue=lambda: enqueue_unless_pending(
-            salary_slip_render,
-            document.path,
-            identity={"payroll_id": payroll.pk, "version": document.version},
-        ),
+        enqueue=lambda: _enqueue_render(payroll, document),
     )

@@ -38,6 +38,8 @@ HR_CALLS = [
     ("post", "/api/hr/attendance/verify-otp"),
     ("get", "/api/hr/dashboard/stats"),
     ("get", "/api/hr/leave"),
+    # Apply: HR staff or an employee linked to a staff record (below); others before the body.
+    ("post", "/api/hr/leave"),
     ("get", "/api/hr/leave/pending"),
     ("post", "/api/hr/leave/{leave}/approve"),
     ("get", "/api/hr/office"),
@@ -86,6 +88,41 @@ def test_hr_calls_are_for_hr_staff_only(
     assert Office.objects.filter(pk=office.pk, qr_generated_at__isnull=True).exists()
     assert Leave.objects.get().status == "pending"
     assert not Payroll.objects.exists()
+
+
+# The staff page's calls (app/staff.tsx): anyone reaches them; a stale or foreign token is
+# not read. Empty bodies are 400, so each was let in and looked at.
+PUBLIC_CALLS = [
+    ("get", "/api/hr/attendance/qr/scan-office-info?qr_id=OFFICE_testqr", 200),
+    ("post", "/api/hr/attendance/qr/send-otp", 400),
+    ("post", "/api/hr/attendance/qr/verify-otp", 400),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "expected"), PUBLIC_CALLS)
+@pytest.mark.parametrize("persona", ["anonymous", "stale_token", "customer", "other_staff"])
+def test_the_staff_page_calls_are_public(
+    api_client, customer_client, staff_client, office, method, path, expected, persona
+):
+    if persona == "stale_token":
+        api_client.credentials(HTTP_AUTHORIZATION="Bearer stale")
+    client = {"customer": customer_client, "other_staff": staff_client}.get(persona, api_client)
+
+    response = getattr(client, method)(path, {}, format="json")
+
+    assert response.status_code == expected, response.content
+    assert not Attendance.objects.exists()
+
+
+def test_an_employee_is_let_in_to_apply_and_then_the_body_is_checked():
+    employee_login = UserFactory()
+    make_staff(user=employee_login)
+
+    response = bearer_client(employee_login).post("/api/hr/leave", {}, format="json")
+
+    assert response.status_code == 400
+    assert {"staff_id", "leave_type", "start_date", "end_date"} <= response.json()["errors"].keys()
+    assert not Leave.objects.exists()
 
 
 def test_a_superuser_is_hr_staff(api_client):
