@@ -120,6 +120,7 @@ class OfferUsage(Use):
     class Meta:
         db_table = "offer_usage"
         ordering = ["-used_at", "-id"]
+        indexes = [models.Index(fields=["released_at", "used_at"], name="offer_usage_release_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["offer", "booking"], name="offer_usage_once_per_booking"
@@ -136,7 +137,10 @@ class CouponUsage(Use):
     class Meta:
         db_table = "coupon_usage"
         ordering = ["-used_at", "-id"]
-        indexes = [models.Index(fields=["coupon", "user"], name="coupon_usage_user_idx")]
+        indexes = [
+            models.Index(fields=["coupon", "user"], name="coupon_usage_user_idx"),
+            models.Index(fields=["released_at", "used_at"], name="coupon_usage_release_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["coupon", "booking"], name="coupon_usage_once_per_booking"
@@ -161,7 +165,10 @@ class DiscountQuote(models.Model):
     class Meta:
         db_table = "discount_quotes"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "created_at"], name="discount_quotes_user_idx")]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="discount_quotes_user_idx"),
+            models.Index(fields=["created_at"], name="discount_quotes_created_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(offer__isnull=True, coupon__isnull=False)

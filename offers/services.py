@@ -416,6 +416,11 @@ def _take_coupon(
 # --- Giving back the uses of bookings never paid -------------------------------------------------
 
 UNPAID_ENDS = (BookingStatus.EXPIRED, BookingStatus.CANCELLED, BookingStatus.REJECTED)
+# An unpaid booking ends within its payment hold (minutes), so only the last day's uses can
+# need giving back; the (released_at, used_at) index keeps the look at them small as uses grow.
+RELEASE_LOOKBACK = timedelta(days=1)
+# Quotes are claimable for QUOTE_VALID_MINUTES; older ones are deleted, this many a run.
+QUOTE_PRUNE_BATCH = 5000
 
 
 def uses_release_unpaid(now: datetime | None = None) -> int:
@@ -424,7 +429,10 @@ def uses_release_unpaid(now: datetime | None = None) -> int:
     released = 0
     for model, rule_field in ((CouponUsage, "coupon"), (OfferUsage, "offer")):
         stale = model.objects.filter(
-            released_at__isnull=True, booking__status__in=UNPAID_ENDS, booking__paid_amount=0
+            released_at__isnull=True,
+            used_at__gte=now - RELEASE_LOOKBACK,
+            booking__status__in=UNPAID_ENDS,
+            booking__paid_amount=0,
         ).values_list("pk", flat=True)[:500]
         for usage_id in stale:
             with transaction.atomic():
@@ -444,6 +452,16 @@ def uses_release_unpaid(now: datetime | None = None) -> int:
                     ).update(claimed_count=F("claimed_count") - 1)
                 released += 1
     return released
+
+
+def quotes_prune(now: datetime | None = None) -> int:
+    """Delete quotes too old to be claimed (they are only evidence for a booking being made)."""
+    now = now or timezone.now()
+    old = DiscountQuote.objects.filter(
+        created_at__lt=now - timedelta(minutes=QUOTE_VALID_MINUTES) - RELEASE_LOOKBACK
+    ).values_list("pk", flat=True)[:QUOTE_PRUNE_BATCH]
+    deleted, _ = DiscountQuote.objects.filter(pk__in=list(old)).delete()
+    return deleted
 
 
 # --- Telling customers ---------------------------------------------------------------------------

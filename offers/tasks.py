@@ -7,7 +7,9 @@ from offers import services
 
 @task()
 def uses_release_unpaid() -> int:
-    """Give back coupon and offer uses of bookings that ended unpaid (every minute)."""
+    """Give back coupon and offer uses of bookings that ended unpaid, and delete quotes too
+    old to claim (every minute)."""
+    services.quotes_prune()
     return services.uses_release_unpaid()
 
 

@@ -62,6 +62,10 @@ class Payment(models.Model):
             models.Index(fields=["booking", "status"], name="payments_booking_idx"),
             # The staff list by status, and reconciliation's scan for orders left pending.
             models.Index(fields=["status", "created_at", "id"], name="payments_status_created_idx"),
+            # Reconciliation's look for paid money no booking claimed (settled_at empty).
+            models.Index(fields=["status", "settled_at", "paid_at"], name="payments_unsettled_idx"),
+            # The programs app's look for ticket payments no participant claimed.
+            models.Index(fields=["purpose", "status", "paid_at"], name="payments_purpose_idx"),
         ]
         constraints = [
             models.CheckConstraint(

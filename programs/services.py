@@ -285,6 +285,9 @@ def schedules_generate(*, definition: EventDefinition, first: date, last: date) 
     return definition.schedules.count() - before
 
 
+UNCLAIMED_LOOKBACK = timedelta(days=7)
+
+
 def ticket_payments_return_unclaimed(now: datetime | None = None) -> int:
     """Ticket payments no participant claimed within twice the hold (the checkout failed
     after paying): the money goes back."""
@@ -296,6 +299,9 @@ def ticket_payments_return_unclaimed(now: datetime | None = None) -> int:
         participant_ticket__isnull=True,
         refunds__isnull=True,
         paid_at__lte=since,
+        # Each run returns what the last one left, so a week back is plenty: the
+        # (purpose, status, paid_at) index then reads a week of ticket payments, not all.
+        paid_at__gte=now - UNCLAIMED_LOOKBACK,
     ).values_list("pk", flat=True)[:500]
     returned = 0
     for payment_id in unclaimed:

@@ -180,7 +180,9 @@ class StaffOfferUsersView(APIView):
     def get(self, request: Request, offer_id: int) -> Response:
         offer = _get(Offer.objects.all(), offer_id, "Offer")
         users = list(
-            User.objects.filter(is_staff=False).order_by("-date_joined", "-id")[:MAX_USAGES]
+            User.objects.filter(is_staff=False).order_by("-id")[
+                :MAX_USAGES
+            ]  # newest first, on the primary key
         )
         told = {
             n.user_id: n

@@ -277,3 +277,31 @@ def test_staff_manage_offers_and_coupons(staff_client, customer_client):
     )
     assert customer_client.get("/api/admin/offers").status_code == 403
     assert staff_client.delete(f"/api/admin/offers/{offer_id}").json()["success"] is True
+
+
+def test_quotes_too_old_to_claim_are_pruned(customer_client, coupon):
+    for _ in range(2):
+        customer_client.post(
+            "/api/offers/apply",
+            {"coupon_code": "WELCOME100", "purchase_amount": 3000},
+            format="json",
+        )
+    old = DiscountQuote.objects.order_by("id").first()
+    assert old is not None
+    DiscountQuote.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    assert services.quotes_prune() == 1
+    assert DiscountQuote.objects.count() == 1
+
+
+def test_only_recent_uses_are_looked_at_for_release(customer_client, hall, coupon):
+    """Unpaid bookings end within their hold: a use a day old was kept by a paid booking."""
+    customer_client.post(
+        "/api/offers/apply", {"coupon_code": "WELCOME100", "purchase_amount": 3000}, format="json"
+    )
+    booking_id = book(customer_client, hall, 2900).json()["id"]
+    Booking.objects.filter(pk=booking_id).update(status=BookingStatus.EXPIRED)
+    CouponUsage.objects.update(used_at=timezone.now() - timedelta(days=3))
+
+    assert services.uses_release_unpaid() == 0
+    assert services.uses_release_unpaid(now=timezone.now() - timedelta(days=3)) == 1
