@@ -329,15 +329,15 @@ class StaffRefundsPagination(PagePagination):
     page_size_query_param = "per_page"
 
     def get_paginated_response(self, data: Any) -> Response:
-        pages = -(-self.total // self.page_size_used) if self.total else 0
+        shared = self.get_pagination_data()
         return Response(
             {
                 "refunds": data,
                 "pagination": {
-                    "page": self.page,
-                    "per_page": self.page_size_used,
-                    "total": self.total,
-                    "pages": pages,
+                    "page": shared["page"],
+                    "per_page": shared["page_size"],
+                    "total": shared["total"],
+                    "pages": shared["total_pages"],
                 },
             }
         )
