@@ -1,53 +1,22 @@
 """Staff writes of spaces on the legacy paths whose reads are public:
 POST /venues/{id}/spaces, PATCH and DELETE /venues/spaces/{id}."""
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import BaseAuthentication
-from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from bookings import services
 from bookings.api import serializers
 from bookings.api.staff_serializers import SpaceWriteSerializer
 from bookings.api.views import LegacySpaceViewSet, VenueSpacesViewSet
-from lebrq.api.permissions import IsStaff
+from lebrq.api.views import PublicReadsStaffWrites
 
 ERRORS = {
     400: OpenApiResponse(description="A field or option table breaks its schema; nothing saved."),
     403: OpenApiResponse(description="Staff only."),
     404: OpenApiResponse(description="No such venue or space."),
 }
-
-
-class PublicReadsStaffWrites:
-    """Reads stay public (no token read, docs/DESIGN.md); writes need a staff login.
-
-    The legacy serves both on one path, and Django routes a path to one view, so the view picks
-    its authenticators by method. ViewSet.as_view sets self.request (Django's request) before
-    DRF asks for them.
-    """
-
-    request: Any
-
-    def _reading(self) -> bool:
-        # No request while the OpenAPI schema is generated: document the reads.
-        return self.request is None or self.request.method in SAFE_METHODS
-
-    def get_authenticators(self) -> list[BaseAuthentication]:
-        if self._reading():
-            return []
-        authenticators: list[type[BaseAuthentication]] = api_settings.DEFAULT_AUTHENTICATION_CLASSES  # type: ignore[assignment]  # the stubs type the setting as str
-        return [authenticator() for authenticator in authenticators]
-
-    def get_permissions(self) -> list[BasePermission]:
-        if self._reading():
-            return [AllowAny()]
-        return [IsStaff()]
 
 
 class VenueSpacesWithCreateViewSet(PublicReadsStaffWrites, VenueSpacesViewSet):

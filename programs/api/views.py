@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,18 +22,13 @@ from bookings.api.views import ProgramViewSet
 from bookings.choices import ProgramStatus
 from bookings.models import Booking, Program, ProgramParticipant
 from lebrq.api.permissions import IsStaff
-from lebrq.api.views import PublicAPIView
+from lebrq.api.views import PublicAPIView, PublicReadsStaffWrites
 from lebrq.errors import Forbidden, NotFound
 from programs import selectors, services, tickets
 from programs.api import serializers
 from programs.models import Event
 
 DASHBOARD_MAX_DAYS = 400
-
-
-def _reading(request: Request | None) -> bool:
-    # No request while the OpenAPI schema is generated.
-    return request is None or request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def _viewer(request: Request) -> User | None:
@@ -225,11 +220,11 @@ class TicketQrView(APIView):
 # --- Programs -----------------------------------------------------------------------------------
 
 
-class ProgramCollectionView(APIView):
-    """GET /programs lists (the catalog's list, public); POST /programs proposes one."""
+class ProgramCollectionView(PublicReadsStaffWrites, APIView):
+    """GET /programs lists (the catalog's list, public); POST /programs proposes one (any
+    logged-in user; staff decide)."""
 
-    def get_permissions(self) -> list[Any]:
-        return [AllowAny()] if _reading(self.request) else list(super().get_permissions())
+    write_permission_classes = [IsAuthenticated]
 
     @extend_schema(exclude=True)
     def get(self, request: Request) -> Any:
@@ -261,10 +256,7 @@ class ProgramCollectionView(APIView):
         )
 
 
-class ProgramItemView(APIView):
-    def get_permissions(self) -> list[Any]:
-        return [AllowAny()] if _reading(self.request) else [IsStaff()]
-
+class ProgramItemView(PublicReadsStaffWrites, APIView):
     @extend_schema(exclude=True)
     def get(self, request: Request, program_id: int) -> Any:
         return ProgramViewSet.as_view({"get": "retrieve"})(request._request, pk=program_id)
@@ -372,10 +364,7 @@ class ProgramsWithParticipantsView(APIView):
 # --- Events and the staff dashboards ------------------------------------------------------------
 
 
-class EventListView(APIView):
-    def get_permissions(self) -> list[Any]:
-        return [AllowAny()] if _reading(self.request) else [IsStaff()]
-
+class EventListView(PublicReadsStaffWrites, APIView):
     @extend_schema(responses=serializers.EventSerializer(many=True), tags=["programs"])
     def get(self, request: Request) -> Response:
         events = Event.objects.order_by("-id")[:50]
