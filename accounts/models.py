@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -75,8 +76,22 @@ class BrokerProfile(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="broker_profile")
     company_name = models.CharField(max_length=255, blank=True)
+    description = models.TextField(blank=True, db_default="")
+    contact_email = models.EmailField(blank=True, db_default="")
+    contact_phone = models.CharField(max_length=32, blank=True, db_default="")
+    address = models.TextField(blank=True, db_default="")
+    # Percent of a booking's total the broker earns; the amount is computed by the server.
+    brokerage_percentage = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0"), db_default=Decimal("0")
+    )
+    # Where settlements are paid. Sensitive: shown to staff and the broker only, masked in lists.
+    bank_account_name = models.CharField(max_length=255, blank=True, db_default="")
+    bank_account_number = models.CharField(max_length=64, blank=True, db_default="")
+    bank_ifsc_code = models.CharField(max_length=16, blank=True, db_default="")
+    bank_name = models.CharField(max_length=255, blank=True, db_default="")
     is_approved = models.BooleanField(default=False)
     approved_at = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "hr",
     "contests",
     "offers",
+    "vendors",
+    "brokers",
+    "racks",
     "ops",
     # manage.py import_legacy: the cut-over from the legacy MySQL database (docs/CUTOVER.md).
     "legacy",

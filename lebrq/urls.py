@@ -18,6 +18,9 @@ urlpatterns = [
     path("api/", include("offers.api.urls")),
     path("api/", include("contests.api.urls")),
     path("api/", include("hr.api.urls")),
+    path("api/", include("vendors.api.urls")),
+    path("api/", include("brokers.api.urls")),
+    path("api/", include("racks.api.urls")),
     # Before bookings: it serves POST /bookings/{id}/notify-guests.
     path("api/", include("messaging.api.urls")),
     path("api/", include("bookings.api.urls")),

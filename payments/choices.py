@@ -40,3 +40,9 @@ class PaymentPurpose(models.TextChoices):
     BOOKING = "booking", "Towards a booking"
     # Tickets to the venue's own show: the booking is the show's, the payer a customer.
     TICKETS = "tickets", "Tickets"
+    # Money LeBRQ pays out, through the same checkout: staff pay a vendor or a broker what
+    # they are owed; the lines the payment settles are recorded when it is prepared.
+    VENDOR_SETTLEMENT = "vendor_settlement", "Settlement to a vendor"
+    BROKER_SETTLEMENT = "broker_settlement", "Settlement to a broker"
+    # A customer's order from a rack at the venue (the racks app).
+    RACK_ORDER = "rack_order", "Rack order"

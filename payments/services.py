@@ -12,6 +12,7 @@ Calls to the gateway are made outside transactions: no row stays locked while Ra
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -45,6 +46,7 @@ from payments.exceptions import (
     SignatureInvalid,
 )
 from payments.gateways import GatewayPayment, GatewayRefund, payment_gateway
+from payments.hooks import capture_handler
 from payments.models import Payment, PaymentEvent, Refund
 
 logger = logging.getLogger(__name__)
@@ -151,12 +153,57 @@ def order_create(
     if booking_id is not None:
         booking = _owned_booking(user, booking_id)
         _check_amount(booking, amount)
+    return _order(
+        user=user,
+        amount_paise=amount_paise,
+        currency=currency,
+        booking=booking,
+        purpose=PaymentPurpose.BOOKING,
+        notes={"user_id": str(user.pk), "booking_id": str(booking_id or "")},
+    )
+
+
+def purpose_order_create(
+    *,
+    user: User,
+    amount: Decimal,
+    purpose: str,
+    notes: dict[str, str],
+    on_created: Callable[[Payment], None] | None = None,
+) -> Payment:
+    """A Razorpay order for an amount another app computed (a payout to a vendor or a broker,
+    a rack order). `on_created` runs in the transaction that records the payment, so what the
+    payment is for (the lines it settles, the order it pays) is recorded with it or not at all.
+    The capture handler registered for `purpose` (payments.hooks) takes it when it is paid."""
+    if amount < MIN_PAYMENT:
+        raise InvalidInput.for_field("amount", "The smallest payment is 1 rupee.")
+    return _order(
+        user=user,
+        amount_paise=to_paise(amount),
+        currency="INR",
+        booking=None,
+        purpose=purpose,
+        notes={"user_id": str(user.pk), "purpose": purpose, **notes},
+        on_created=on_created,
+    )
+
+
+def _order(
+    *,
+    user: User,
+    amount_paise: int,
+    currency: str,
+    booking: Booking | None,
+    purpose: str,
+    notes: dict[str, str],
+    on_created: Callable[[Payment], None] | None = None,
+) -> Payment:
     gateway = payment_gateway()
     order = gateway.create_order(
         amount_paise=amount_paise,
         currency=currency,
         receipt=f"u{user.pk}-{timezone.now():%Y%m%d%H%M%S}"[:40],
-        notes={"user_id": str(user.pk), "booking_id": str(booking_id or "")},
+        notes=notes,
     )
     with transaction.atomic():
         payment = Payment.objects.create(
@@ -167,6 +214,7 @@ def order_create(
             currency=order.currency,
             provider=gateway.name,
             order_id=order.id,
+            purpose=purpose,
             gateway_response={"order": order.raw},
         )
         PaymentEvent.objects.create(
@@ -175,6 +223,8 @@ def order_create(
             source=PaymentSource.ORDER,
             raw=order.raw,
         )
+        if on_created is not None:
+            on_created(payment)
     return payment
 
 
@@ -240,7 +290,18 @@ def payment_captured(
             )
             return Settlement(payment=payment)
         target = booking_id or payment.booking_id
-        if target is not None and payment.settled_at is None:
+        handler = capture_handler(payment.purpose)
+        if handler is not None and payment.settled_at is None:
+            # A purpose another app owns (a payout to a vendor, a rack order): it takes the
+            # payment once, under this row lock, or says why not and the money goes back.
+            reason = handler(payment)
+            if reason is not None:
+                refund = _refund_automatically(payment, None, reason)
+            payment.settled_at = timezone.now()
+            payment.save(update_fields=["settled_at", "updated_at"])
+            if refund is not None:
+                _send_refund_after_commit(refund.pk)
+        elif target is not None and payment.settled_at is None:
             refund = _pay_booking(payment, target)
             payment.settled_at = timezone.now()
             payment.save(update_fields=["settled_at", "updated_at"])

@@ -104,6 +104,27 @@ class Booking(models.Model):
     # name these columns.
     transport_locations = models.JSONField(default=list, db_default=[], blank=True)
     default_pickup_location = models.CharField(max_length=500, blank=True, db_default="")
+    # A booking a broker brought: the brokerage is computed by the server from the broker's
+    # percentage when the booking is made, and settled once (by hand or through Razorpay).
+    broker = models.ForeignKey(
+        "accounts.BrokerProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
+    brokerage_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"), db_default=Decimal("0")
+    )
+    broker_settled = models.BooleanField(default=False, db_default=False)
+    broker_settled_at = models.DateTimeField(null=True, blank=True)
+    broker_settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # NULL, not "": keyless bookings must not collide in the (user, key) unique index.
     idempotency_key = models.CharField(  # noqa: DJ001
         max_length=128, null=True, blank=True, editable=False
@@ -124,6 +145,8 @@ class Booking(models.Model):
                 fields=["user", "created_at", "id", "status"], name="bookings_own_list_idx"
             ),
             models.Index(fields=["created_at", "id"], name="bookings_list_idx"),
+            # What each broker is owed: the settlement summary's one aggregate query.
+            models.Index(fields=["broker", "broker_settled"], name="bookings_broker_owed_idx"),
             models.Index(fields=["status", "created_at", "id"], name="bookings_status_list_idx"),
             models.Index(fields=["status", "start_datetime"], name="bookings_status_start_idx"),
             models.Index(fields=["start_datetime"], name="bookings_start_idx"),
@@ -196,9 +219,27 @@ class BookingItem(models.Model):
     booking_status = models.CharField(
         max_length=32, choices=BookingItemStatus.choices, default=BookingItemStatus.PENDING
     )
+    # Fulfilment by the vendor, as the legacy columns record it: assigned (vendor set), accepted,
+    # rejected with a note (the vendor is then cleared for staff to reassign), supplied, verified
+    # by staff, settled (paid to the vendor).
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    rejection_status = models.BooleanField(default=False, db_default=False)
+    rejection_note = models.TextField(blank=True, db_default="")
+    rejected_at = models.DateTimeField(null=True, blank=True)
     is_supplied = models.BooleanField(default=False)
+    supplied_at = models.DateTimeField(null=True, blank=True)
+    supply_verified = models.BooleanField(default=False, db_default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    supply_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     payment_settled = models.BooleanField(default=False)
     payment_settled_at = models.DateTimeField(null=True, blank=True)
+    payment_settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -214,6 +255,10 @@ class BookingItem(models.Model):
             models.Index(
                 fields=["payment_settled", "event_date", "id"],
                 name="booking_items_settled_list_idx",
+            ),
+            # What each vendor is owed: the settlement summary's one aggregate query.
+            models.Index(
+                fields=["vendor", "payment_settled"], name="booking_items_vendor_owed_idx"
             ),
         ]
         constraints = [
