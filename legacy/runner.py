@@ -22,7 +22,16 @@ logger = logging.getLogger(__name__)
 
 # The apps whose tables a --replace run empties (everything the import writes, and what
 # refers to it).
-TARGET_APPS = ("accounts", "bookings", "uploads", "payments", "content", "notify", "admin")
+TARGET_APPS = (
+    "accounts",
+    "bookings",
+    "uploads",
+    "payments",
+    "content",
+    "notify",
+    "offers",
+    "admin",
+)
 
 
 class RowFailed(Exception):

@@ -24,6 +24,13 @@ from legacy.importers.content import (
     GalleryImagesImporter,
     PageContentImporter,
 )
+from legacy.importers.offers import (
+    CouponsImporter,
+    CouponUsageImporter,
+    OfferNotificationsImporter,
+    OffersImporter,
+    OfferUsageImporter,
+)
 from legacy.importers.payments import PaymentsImporter, RefundsImporter
 from legacy.importers.programs import ProgramParticipantsImporter, ProgramsImporter
 
@@ -47,13 +54,17 @@ IMPORTERS: list[type[TableImporter]] = [
     ContentPagesImporter,
     PageContentImporter,
     GalleryImagesImporter,
+    OffersImporter,
+    CouponsImporter,
+    OfferUsageImporter,
+    CouponUsageImporter,
+    OfferNotificationsImporter,
 ]
 
 _HR = "HR (staff, attendance, leave, payroll, offices)"
 _VENDOR = "vendor workflow (accept, reject, supply, verify, settle)"
 _CRM = "customers and CRM (messages, audio notes, notifications, activity)"
 _CONTESTS = "contests"
-_OFFERS = "offers and coupons"
 _RACKS = "racks (shop) and shop orders"
 _TRANSPORT = "transport (vehicles)"
 _WHATSAPP = "WhatsApp and chatbot"
@@ -83,11 +94,6 @@ NOT_BUILT_TABLES: dict[str, str] = {
     "contest_entry_files": _CONTESTS,
     "contest_notifications": _CONTESTS,
     "user_event_dates": _CONTESTS,
-    "coupons": _OFFERS,
-    "coupon_usage": _OFFERS,
-    "offers": _OFFERS,
-    "offer_notifications": _OFFERS,
-    "offer_usage": _OFFERS,
     "racks": _RACKS,
     "rack_items": _RACKS,
     "rack_orders": _RACKS,
