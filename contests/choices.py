@@ -20,3 +20,7 @@ class Channel(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     SKIPPED = "skipped", "Skipped"
+    # The legacy's outcomes (it sent while answering the request), kept on imported rows.
+    PENDING = "pending", "Not sent (legacy)"
+    SENT = "sent", "Sent (legacy)"
+    FAILED = "failed", "Failed (legacy)"

@@ -170,6 +170,9 @@ class ContestNotification(models.Model):
     message_body = models.TextField()
     status = models.CharField(max_length=16, choices=DeliveryStatus.choices)
     error_message = models.TextField(blank=True)
+    # Imported rows only: when the legacy sent it and what its provider answered.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_response = models.JSONField(null=True, blank=True)
     sms = models.ForeignKey(
         OutboundSms, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

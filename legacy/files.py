@@ -51,8 +51,16 @@ class LegacyFiles:
                 return path
         raise FileNotFound(f"{reference} not found under {self.root}")
 
-    def store_path(self, reference: str, *, owner: User | None, public: bool = True) -> Upload:
-        """The upload for a legacy file (one upload per file, however many rows name it)."""
+    def store_path(
+        self,
+        reference: str,
+        *,
+        owner: User | None,
+        public: bool = True,
+        documents: bool = False,
+    ) -> Upload:
+        """The upload for a legacy file (one upload per file, however many rows name it).
+        With `documents`, a PDF is accepted too (contest proofs)."""
         path = self.resolve(reference)
         key = str(path)
         if key in self.by_path:
@@ -61,6 +69,8 @@ class LegacyFiles:
             head = handle.read(SNIFF_LENGTH)
             handle.seek(0)
             kind = UploadKind.VIDEO if sniff(head) in VIDEO_TYPES else UploadKind.IMAGE
+            if documents and head.startswith(b"%PDF-"):
+                kind = UploadKind.FILE
             size = path.stat().st_size
             uploaded: UploadedFile[bytes] = UploadedFile(handle, path.name, None, size)
             upload = self._store(uploaded, owner, kind, public)

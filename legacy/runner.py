@@ -30,6 +30,7 @@ TARGET_APPS = (
     "content",
     "notify",
     "offers",
+    "contests",
     "admin",
 )
 

@@ -24,6 +24,13 @@ from legacy.importers.content import (
     GalleryImagesImporter,
     PageContentImporter,
 )
+from legacy.importers.contests import (
+    ContestEntriesImporter,
+    ContestEntryFilesImporter,
+    ContestNotificationsImporter,
+    ContestsImporter,
+    UserEventDatesImporter,
+)
 from legacy.importers.offers import (
     CouponsImporter,
     CouponUsageImporter,
@@ -59,12 +66,16 @@ IMPORTERS: list[type[TableImporter]] = [
     OfferUsageImporter,
     CouponUsageImporter,
     OfferNotificationsImporter,
+    ContestsImporter,
+    ContestEntriesImporter,
+    ContestEntryFilesImporter,
+    ContestNotificationsImporter,
+    UserEventDatesImporter,
 ]
 
 _HR = "HR (staff, attendance, leave, payroll, offices)"
 _VENDOR = "vendor workflow (accept, reject, supply, verify, settle)"
 _CRM = "customers and CRM (messages, audio notes, notifications, activity)"
-_CONTESTS = "contests"
 _RACKS = "racks (shop) and shop orders"
 _TRANSPORT = "transport (vehicles)"
 _WHATSAPP = "WhatsApp and chatbot"
@@ -89,11 +100,6 @@ NOT_BUILT_TABLES: dict[str, str] = {
     "client_notifications": _CRM,
     "customers": _CRM,
     "notifications": _CRM,
-    "contests": _CONTESTS,
-    "contest_entries": _CONTESTS,
-    "contest_entry_files": _CONTESTS,
-    "contest_notifications": _CONTESTS,
-    "user_event_dates": _CONTESTS,
     "racks": _RACKS,
     "rack_items": _RACKS,
     "rack_orders": _RACKS,

@@ -260,8 +260,9 @@ def test_replace_reimports_with_identical_checksums(legacy_source, legacy_files,
     assert second["committed"] is True
     for table, result in first["tables"].items():
         assert second["tables"][table]["checksum_new"] == result["checksum_new"], table
-    # hall.png, lunch.png (the item's picture and its media), the gallery's, the profile's.
-    assert Upload.objects.count() == 4
+    # hall.png, lunch.png (the item's picture and its media), the gallery's, the profile's,
+    # the contest proof.
+    assert Upload.objects.count() == 5
 
 
 def test_next_ids_are_past_the_legacy_counters(legacy_files, tmp_path):
