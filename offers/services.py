@@ -509,3 +509,29 @@ def offer_notify_all(*, offer_id: int, actor_id: int | None) -> int:
                 if created:
                     sms_queue(to=mobile, body=body, purpose=MessagePurpose.NOTIFICATION)
                     sent += 1
+
+
+# --- Rack orders (the racks app, by dotted path: it sits beside offers) ---------------------------
+
+
+@dataclass(frozen=True)
+class RackOfferPrice:
+    discount: Decimal
+    surprise_gift_name: str
+    surprise_gift_image_url: str
+
+
+def rack_offer_price(*, user: User, offer_id: int, amount: Decimal) -> RackOfferPrice:
+    """What a rack offer takes off a cart of `amount` now, recomputed here (the cart's
+    discount_amount is the browser's word). DiscountRefused when it does not apply."""
+    offer = Offer.objects.filter(pk=offer_id, offer_type=OfferType.RACK).first()
+    if offer is None:
+        raise DiscountRefused("This is not a rack offer.", code="offer_not_applicable")
+    problem = _offer_problem(offer, user, timezone.localdate())
+    if problem is not None:
+        raise DiscountRefused(problem)
+    return RackOfferPrice(
+        discount=discount_of(offer, amount),
+        surprise_gift_name=offer.surprise_gift_name,
+        surprise_gift_image_url=offer.surprise_gift_image_url,
+    )
