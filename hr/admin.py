@@ -3,8 +3,16 @@ app's model permissions (HR staff, superusers) see these pages."""
 
 from django.contrib import admin
 
-from hr.models import Attendance, Leave, Office, Payroll, Staff
+from hr.models import Attendance, Leave, Office, Payroll, Staff, StaffDocument
 from lebrq.admin import LargeTableAdmin
+
+
+class StaffDocumentInline(admin.TabularInline[StaffDocument, Staff]):
+    model = StaffDocument
+    extra = 0
+    fields = ("document_type", "file_name", "upload", "legacy_url", "description", "uploaded_at")
+    readonly_fields = ("uploaded_at",)
+    raw_id_fields = ("upload", "uploaded_by")
 
 
 @admin.register(Staff)
@@ -14,6 +22,17 @@ class StaffAdmin(admin.ModelAdmin[Staff]):
     search_fields = ("=employee_code", "first_name", "last_name", "email", "phone")
     readonly_fields = ("created_at", "updated_at", "created_by")
     raw_id_fields = ("user",)
+    inlines = (StaffDocumentInline,)
+
+
+@admin.register(StaffDocument)
+class StaffDocumentAdmin(LargeTableAdmin[StaffDocument]):
+    list_display = ("staff", "document_type", "file_name", "uploaded_at")
+    list_filter = ("document_type",)
+    list_select_related = ("staff",)
+    search_fields = ("=staff__employee_code", "staff__first_name", "staff__last_name")
+    raw_id_fields = ("staff", "upload", "uploaded_by")
+    readonly_fields = ("uploaded_at",)
 
 
 @admin.register(Office)

@@ -6,6 +6,14 @@ class SalaryType(models.TextChoices):
     HOURLY = "hourly", "Hourly"
 
 
+class DocumentType(models.TextChoices):
+    ID = "id", "ID proof"
+    PHOTO = "photo", "Photo"
+    OFFER_LETTER = "offer_letter", "Offer letter"
+    CONTRACT = "contract", "Contract"
+    OTHER = "other", "Other"
+
+
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "Present"
     ABSENT = "absent", "Absent"

@@ -11,7 +11,15 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from hr.choices import AttendanceStatus, LeaveStatus, LeaveType, PayrollStatus, SalaryType
+from hr.choices import (
+    AttendanceStatus,
+    DocumentType,
+    LeaveStatus,
+    LeaveType,
+    PayrollStatus,
+    SalaryType,
+)
+from uploads.models import Upload
 
 ZERO = Decimal("0")
 
@@ -88,6 +96,37 @@ class Staff(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class StaffDocument(models.Model):
+    """A document kept on a staff record (ID proof, offer letter, contract): a private upload,
+    read by HR staff in the admin. The legacy's staff_documents table; no screen of the
+    frontend lists them."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="documents")
+    document_type = models.CharField(max_length=50, choices=DocumentType.choices)
+    upload = models.OneToOneField(
+        Upload, on_delete=models.PROTECT, null=True, blank=True, related_name="staff_document"
+    )
+    file_name = models.CharField(max_length=255)
+    # Imported rows whose file was not found: where the legacy kept it.
+    legacy_url = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        db_table = "staff_documents"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_type_display()} of {self.staff_id}"
 
 
 class Office(models.Model):

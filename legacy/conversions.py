@@ -185,15 +185,16 @@ SUBSCRIPTION_TYPE = {None: "", "": "", "daily": "daily", "monthly": "monthly"}
 
 # Legacy users.role -> (our role, is_staff, is_superuser). `admin` is staff with every
 # permission (the legacy's admins could do everything); hr, approver and editor have no
-# role here yet: they become customers, and the report's ledger lists them (HR, program
-# approval).
+# role here: they become customers, and the report's ledger lists them (hr users join the
+# group HR: legacy.importers.accounts).
 ROLE = {
     "customer": ("customer", False, False),
     "vendor": ("vendor", False, False),
     "broker": ("broker", False, False),
     "admin": ("admin", True, True),
 }
-ROLES_NOT_BUILT = {"hr": "HR (staff, payroll, attendance)", "approver": "program approval",
+ROLES_NOT_BUILT = {"hr": "HR: in the group 'HR'; staff status given by a superuser after review",
+                   "approver": "program approval",
                    "editor": "content editors"}  # fmt: skip
 
 

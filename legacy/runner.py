@@ -31,6 +31,7 @@ TARGET_APPS = (
     "notify",
     "offers",
     "contests",
+    "hr",
     "admin",
 )
 

@@ -16,7 +16,20 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 # The apps whose every model must be in the admin (its own tests cover content's pages).
-PROJECT_APPS = ("accounts", "bookings", "uploads", "notify", "content", "payments", "programs")
+PROJECT_APPS = (
+    "accounts",
+    "bookings",
+    "uploads",
+    "notify",
+    "content",
+    "payments",
+    "programs",
+    "hr",
+    "transport",
+    "contests",
+    "offers",
+    "messaging",
+)
 
 ROW_FACTORIES: dict[type[Model], type[factories.ModelFactory[Any]]] = {
     Booking: factories.BookingFactory,

@@ -46,6 +46,7 @@ class UsersImporter(TableImporter):
         super().__init__(*args)
         self.emails: set[str] = set()
         self.roles_not_built: dict[str, int] = {}
+        self.hr_users: list[int] = []
 
     def convert(self, row: Row) -> models.Model:
         ctx = self.ctx
@@ -62,6 +63,8 @@ class UsersImporter(TableImporter):
         if role_name not in c.ROLE:
             self.roles_not_built[role_name] = self.roles_not_built.get(role_name, 0) + 1
             ctx.report.converted("users.role", f"{role_name} -> customer")
+        if role_name == "hr":
+            self.hr_users.append(int(row["id"]))
         email = c.text(row["email"]).strip().lower() or None
         if email is not None:
             if email in self.emails:
@@ -123,6 +126,8 @@ class UsersImporter(TableImporter):
         return ""
 
     def finish(self) -> None:
+        if self.hr_users:
+            _join_hr_group(self.hr_users)
         for role_name, count in self.roles_not_built.items():
             domain = c.ROLES_NOT_BUILT.get(role_name, f"role {role_name!r}")
             self.ctx.report.lose(
@@ -233,3 +238,20 @@ class BrokerProfilesImporter(TableImporter):
 
     def key(self, obj: Any) -> tuple[Any, ...]:
         return (obj.pk, obj.user_id, obj.company_name, obj.is_approved, obj.created_at)
+
+
+HR_GROUP = "HR"
+
+
+def _join_hr_group(user_ids: list[int]) -> None:
+    """The legacy's role hr opened the HR screens only. Here those need staff status and the
+    hr.access_hr permission (docs/HR.md); staff status opens every staff screen, which the
+    legacy's hr role did not: so these users join the group that holds the permission, and a
+    superuser gives them staff status after review (the ledger says so)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=HR_GROUP)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="hr", codename="access_hr")
+    )
+    group.user_set.add(*user_ids)
