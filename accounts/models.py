@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -101,6 +101,13 @@ class BrokerProfile(models.Model):
 
     def __str__(self) -> str:
         return self.company_name or self.user.username
+
+    def brokerage_on(self, total: Decimal) -> Decimal:
+        """What the broker earns on a booking of `total`: brokerage_percentage of it, to the
+        paisa, half up (brokers/README.md). The legacy multiplied floats and kept every digit."""
+        return (total * self.brokerage_percentage / 100).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
 
 
 class OtpChallenge(models.Model):

@@ -14,7 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from accounts.models import User
+from accounts.choices import Role
+from accounts.models import BrokerProfile, User
 from bookings import policies, pricing, space_options
 from bookings.choices import BookingItemStatus, BookingLineKind, BookingStatus, BookingType
 from bookings.exceptions import (
@@ -344,6 +345,14 @@ def _check_venue_program(user: User, request: BookingRequest) -> None:
         )
 
 
+def _booking_broker(user: User) -> BrokerProfile | None:
+    """The broker a booking is credited to: its maker, when an approved broker (the legacy
+    credited any broker with a profile; an unapproved one cannot log in here)."""
+    if user.role != Role.BROKER:
+        return None
+    return BrokerProfile.objects.filter(user=user, is_approved=True).first()
+
+
 def _insert_booking(
     *,
     user: User,
@@ -356,8 +365,13 @@ def _insert_booking(
     priced, plan = _priced(space, request, catalog, user=user)
     space_amount, total = priced.hire, priced.total
     status, hold_until = _initial_status(request, total)
+    broker = _booking_broker(user)
     booking = Booking.objects.create(
         user=user,
+        broker=broker,
+        # On the total the customer owes (after discounts), fixed when booked: the legacy
+        # never recomputed it on edits; staff settle what was agreed then.
+        brokerage_amount=broker.brokerage_on(total) if broker is not None else Decimal("0"),
         venue_id=space.venue_id,
         space=space,
         start_datetime=request.start,
