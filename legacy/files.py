@@ -77,7 +77,7 @@ class LegacyFiles:
         self.by_path[key] = upload
         return upload
 
-    def store_data_uri(self, value: str, *, owner: User) -> Upload:
+    def store_data_uri(self, value: str, *, owner: User | None) -> Upload:
         """A base64 data URI (the legacy's users.profile_image) decoded into an image upload."""
         match = DATA_URI.match(value)
         if not match:

@@ -32,6 +32,7 @@ TARGET_APPS = (
     "offers",
     "contests",
     "hr",
+    "transport",
     "admin",
 )
 

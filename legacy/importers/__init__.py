@@ -48,6 +48,7 @@ from legacy.importers.offers import (
 )
 from legacy.importers.payments import PaymentsImporter, RefundsImporter
 from legacy.importers.programs import ProgramParticipantsImporter, ProgramsImporter
+from legacy.importers.transport import VehicleBookingsImporter, VehiclesImporter
 
 IMPORTERS: list[type[TableImporter]] = [
     UsersImporter,
@@ -85,12 +86,13 @@ IMPORTERS: list[type[TableImporter]] = [
     AttendanceImporter,
     LeavesImporter,
     PayrollImporter,
+    VehiclesImporter,
+    VehicleBookingsImporter,
 ]
 
 _VENDOR = "vendor workflow (accept, reject, supply, verify, settle)"
 _CRM = "customers and CRM (messages, audio notes, notifications, activity)"
 _RACKS = "racks (shop) and shop orders"
-_TRANSPORT = "transport (vehicles)"
 _WHATSAPP = "WhatsApp and chatbot"
 
 # Legacy tables no importer reads yet, and the domain (a later issue) that will.
@@ -113,8 +115,6 @@ NOT_BUILT_TABLES: dict[str, str] = {
     "rack_products": _RACKS,
     "shop_orders": _RACKS,
     "shop_order_items": _RACKS,
-    "vehicles": _TRANSPORT,
-    "vehicle_bookings": _TRANSPORT,
     "whatsapp_conversations": _WHATSAPP,
     "whatsapp_keyword_responses": _WHATSAPP,
     "whatsapp_messages": _WHATSAPP,

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import io
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import MySQLdb
@@ -280,6 +281,20 @@ SCHEMA = {
   is_locked tinyint(1) DEFAULT 0, salary_slip_url varchar(500) DEFAULT NULL, processed_by_user_id int(11) DEFAULT NULL,
   processed_at datetime DEFAULT NULL, locked_at datetime DEFAULT NULL, created_at datetime DEFAULT current_timestamp(),
   updated_at datetime DEFAULT current_timestamp() ON UPDATE current_timestamp()) {INNODB}""",
+    "vehicles": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, vehicle_name varchar(100) NOT NULL, vendor_id int(11) DEFAULT NULL,
+  vehicle_capacity int(11) NOT NULL, base_fare decimal(10,2) NOT NULL, per_km_rate decimal(10,2) NOT NULL,
+  minimum_km int(11) DEFAULT NULL, vehicle_image text DEFAULT NULL, extra_charges decimal(10,2) DEFAULT NULL,
+  waiting_charges_per_hour decimal(10,2) DEFAULT NULL, night_charges decimal(10,2) DEFAULT NULL,
+  peak_hour_multiplier decimal(3,2) DEFAULT NULL, description text DEFAULT NULL, is_active tinyint(1) DEFAULT NULL,
+  created_at datetime DEFAULT NULL, updated_at datetime DEFAULT NULL) {INNODB} ROW_FORMAT=DYNAMIC""",
+    "vehicle_bookings": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_id int(11) NOT NULL, vehicle_id int(11) NOT NULL,
+  number_of_guests int(11) NOT NULL, guest_contact_number varchar(15) NOT NULL, pickup_location text NOT NULL,
+  drop_location text DEFAULT NULL, estimated_distance_km decimal(10,2) DEFAULT NULL, base_fare decimal(10,2) NOT NULL,
+  per_km_rate decimal(10,2) NOT NULL, calculated_cost decimal(10,2) NOT NULL, extra_charges decimal(10,2) DEFAULT NULL,
+  total_amount decimal(10,2) NOT NULL, booking_status varchar(50) DEFAULT NULL, driver_assigned varchar(100) DEFAULT NULL,
+  notes text DEFAULT NULL, created_at datetime DEFAULT NULL, updated_at datetime DEFAULT NULL) {INNODB} ROW_FORMAT=DYNAMIC""",
     "racks": f"""(id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL) {INNODB}""",
 }
 
@@ -913,6 +928,40 @@ def rows() -> dict[str, list[dict[str, Any]]]:
                 "updated_at": T0,
             },
         ],
+        "vehicles": [
+            {
+                "id": 2,
+                "vehicle_name": "Invented minibus",
+                "vendor_id": 3,
+                "vehicle_capacity": 12,
+                "base_fare": Decimal("500.00"),
+                "per_km_rate": Decimal("18.50"),
+                "minimum_km": 5,
+                "vehicle_image": "/static/vehicles/minibus.png",
+                "peak_hour_multiplier": None,
+                "is_active": 1,
+                "created_at": T0,
+                "updated_at": None,
+            },
+        ],
+        "vehicle_bookings": [
+            {
+                "id": 6,
+                "booking_id": 100,
+                "vehicle_id": 2,
+                "number_of_guests": 10,
+                "guest_contact_number": "+919800000002",
+                "pickup_location": "Invented pickup, Kasaragod",
+                "estimated_distance_km": Decimal("12.40"),
+                "base_fare": Decimal("500.00"),
+                "per_km_rate": Decimal("18.50"),
+                "calculated_cost": Decimal("729.40"),
+                "total_amount": Decimal("729.40"),
+                "booking_status": None,
+                "created_at": T0,
+                "updated_at": T0,
+            },
+        ],
         "racks": [{"id": 1, "name": "Gift rack"}],
     }
 
@@ -921,6 +970,7 @@ PDF_PROOF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FILES = {
     "contest-proofs/proof_11.pdf": PDF_PROOF,
     "staff-documents/aadhar_3.pdf": PDF_PROOF,
+    "vehicles/minibus.png": png_bytes((11, 12, 13)),
     "hall.png": png_bytes((1, 2, 3)),
     "item-media/lunch.png": png_bytes((4, 5, 6)),
     "gallery/gallery_20250101_101010.png": png_bytes((7, 8, 9), (16, 9)),
