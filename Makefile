@@ -160,3 +160,16 @@ CONTESTS_BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_contests_bench
 .PHONY: bench-contests
 bench-contests: venv mariadb ## worker RSS while 10,000 and 100,000 contest entries stream as CSV
 	$(BIN)/python -m tests.bench.bench_contests --database-url $(CONTESTS_BENCH_DATABASE_URL) $(BENCH_ARGS)
+
+REHEARSAL_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_rehearsal
+
+.PHONY: rehearse-import
+rehearse-import: venv mariadb ## dry-run import_legacy from LEGACY_SOURCE (a restored dump) into a scratch database: report, time, peak memory
+	@test -n "$(LEGACY_SOURCE)" || { echo "set LEGACY_SOURCE=mysql://user@host:3306/legacy_db (and LEGACY_FILES=dir)"; exit 2; }
+	$(call apt-install,time)
+	mysql -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS lebrq_rehearsal; CREATE DATABASE lebrq_rehearsal CHARACTER SET utf8mb4"
+	$(TEST_ENV) DATABASE_URL=$(REHEARSAL_DATABASE_URL) $(BIN)/python manage.py migrate -v0
+	mkdir -p var
+	$(TEST_ENV) DATABASE_URL=$(REHEARSAL_DATABASE_URL) /usr/bin/time -f "wall %e s, peak RSS %M KB" \
+		$(BIN)/python manage.py import_legacy --source $(LEGACY_SOURCE) $(if $(LEGACY_FILES),--files $(LEGACY_FILES)) \
+		--dry-run --on-invalid $(or $(ON_INVALID),fix) --report var/rehearsal.json
