@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bookings.choices import BookingItemStatus, BookingStatus, BookingType, ProgramType
 from bookings.models import Booking, BookingItem, Item, Program, Space
-from lebrq.api.filters import IdFilter
+from lebrq.api.filters import IdFilter, StoredDateFilter
 
 
 def local_day_start(day: date) -> datetime:
@@ -23,8 +23,8 @@ class StartDateRangeFilterSet(filters.FilterSet):
     Compared as a datetime range rather than with __date so the start_datetime index is used.
     """
 
-    from_date = filters.DateFilter(method="filter_from_date", help_text="Starts on or after.")
-    to_date = filters.DateFilter(method="filter_to_date", help_text="Starts on or before.")
+    from_date = StoredDateFilter(method="filter_from_date", help_text="Starts on or after.")
+    to_date = StoredDateFilter(method="filter_to_date", help_text="Starts on or before.")
 
     def filter_from_date(self, queryset: QuerySet[Any], name: str, value: date) -> QuerySet[Any]:
         return queryset.filter(start_datetime__gte=local_day_start(value))
@@ -103,8 +103,8 @@ class StaffBookingItemFilter(filters.FilterSet):
     user = IdFilter(field_name="booking__user_id")
     vendor = IdFilter(field_name="vendor_id")
     payment_settled = filters.BooleanFilter()
-    from_date = filters.DateFilter(field_name="event_date", lookup_expr="gte")
-    to_date = filters.DateFilter(field_name="event_date", lookup_expr="lte")
+    from_date = StoredDateFilter(field_name="event_date", lookup_expr="gte")
+    to_date = StoredDateFilter(field_name="event_date", lookup_expr="lte")
 
     class Meta:
         model = BookingItem

@@ -27,6 +27,14 @@ CHUNK_SIZE = 64 * 1024
 
 # RFC 9110 §14.1.2: bytes=<first>-<last>, <first>-, -<suffix>; one range only (see _parse_range).
 _RANGE_SPEC = re.compile(r"^\s*(?:(\d+)-(\d*)|-(\d+))\s*$")
+# Python refuses int() of more than 4,300 digits (a ValueError, once a 500); any number
+# longer than this is past every file's end, which is all the range logic needs to know.
+_MAX_POSITION_DIGITS = 18
+_BEYOND_ANY_FILE = 10**_MAX_POSITION_DIGITS
+
+
+def _position(digits: str) -> int:
+    return _BEYOND_ANY_FILE if len(digits) > _MAX_POSITION_DIGITS else int(digits)
 
 
 class _Unsatisfiable(Exception):
@@ -216,7 +224,7 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
         return None
     first, last, suffix = match.groups()
     if suffix is not None:
-        suffix_length = int(suffix)
+        suffix_length = _position(suffix)
         if suffix_length == 0:
             raise _Unsatisfiable
         if size == 0:
@@ -225,11 +233,11 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
             return None
         length = min(suffix_length, size)
         return size - length, length
-    start = int(first)
-    if last and int(last) < start:
+    start = _position(first)
+    if last and _position(last) < start:
         # An invalid range-spec makes the whole header invalid: ignore it.
         return None
     if start >= size:
         raise _Unsatisfiable
-    end = min(int(last), size - 1) if last else size - 1
+    end = min(_position(last), size - 1) if last else size - 1
     return start, end - start + 1

@@ -1,5 +1,4 @@
 import html
-import json
 from collections.abc import Mapping
 from typing import IO, Any
 
@@ -19,6 +18,7 @@ from rest_framework.parsers import (  # type: ignore[attr-defined]
 )
 from rest_framework.request import Request
 
+from lebrq.api.parsers import loads_bounded
 from uploads.exceptions import UploadTooLarge
 
 
@@ -90,7 +90,4 @@ class PictureJsonParser(BaseParser):
                 f"The picture is larger than {settings.PICTURE_JSON_MAX_MB} MB as base64.",
                 code="file_too_large",
             )
-        try:
-            return json.loads(raw or b"{}")
-        except ValueError as exc:
-            raise ParseError(f"JSON parse error - {exc}") from exc
+        return loads_bounded(raw or b"{}")

@@ -24,7 +24,13 @@ class RegisterSerializer(serializers.Serializer[Any]):
 
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
-    email = serializers.EmailField(required=False, allow_null=True, allow_blank=True)
+    # The column's length: a longer address passed to MariaDB and failed there (a 500).
+    email = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=User._meta.get_field("email").max_length,
+    )
     first_name = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, max_length=150
     )

@@ -1,11 +1,10 @@
 from django.urls import path
-from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts.api import views
 
 urlpatterns = [
     path("auth/login", views.LoginView.as_view(), name="auth-login"),
-    path("auth/refresh", TokenRefreshView.as_view(), name="auth-refresh"),
+    path("auth/refresh", views.RefreshView.as_view(), name="auth-refresh"),
     path("auth/register", views.RegisterView.as_view(), name="auth-register"),
     path("users/register", views.RegisterView.as_view(), name="users-register"),
     path("auth/me", views.MeView.as_view(), name="auth-me"),

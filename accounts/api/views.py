@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
@@ -5,7 +7,9 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts.api.auth import authenticated_user
 from accounts.api.serializers import (
@@ -86,6 +90,23 @@ class LoginView(PublicAPIView):
         if user_needs_approval(user):
             raise PermissionDenied(BROKER_PENDING, code="broker_not_approved")
         return Response(_tokens_for(user))
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        try:
+            return super().validate(attrs)
+        except User.DoesNotExist:
+            # simplejwt looks the user up with .get(): a deleted account's token was a 500.
+            raise AuthenticationFailed(
+                "No active account found for the given token.", code="no_active_account"
+            ) from None
+
+
+class RefreshView(TokenRefreshView):
+    """POST /auth/refresh {refresh}: a new access token for a live account's refresh token."""
+
+    serializer_class = RefreshSerializer
 
 
 class RegisterView(PublicAPIView):

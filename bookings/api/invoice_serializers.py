@@ -12,7 +12,7 @@ from bookings.invoice_edits import InvoiceView, listed_invoice_kind
 from bookings.invoices import EditedLine, InvoiceOverrides, default_invoice_number
 from bookings.models import Booking, InvoiceEdit
 from bookings.models.invoices import MAX_EDIT_ITEMS, MAX_GST_RATE
-from lebrq.api.fields import NaiveUtcDateTimeField, VenueLocalDateTimeField
+from lebrq.api.fields import DateBoundField, NaiveUtcDateTimeField, VenueLocalDateTimeField
 from lebrq.api.serializers import LegacyModelSerializer
 
 # The legacy wrote invoice dates as "January 05, 2026" (the screen's Month reads it with
@@ -111,8 +111,9 @@ class InvoiceListQuerySerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(
         choices=BookingStatus.choices, required=False, allow_blank=True
     )
-    from_date = serializers.DateField(required=False, allow_null=True)
-    to_date = serializers.DateField(required=False, allow_null=True)
+    # Bounds beyond what the database stores mean "no bound" (they overflowed into a 500).
+    from_date = DateBoundField(required=False, allow_null=True)
+    to_date = DateBoundField(required=False, allow_null=True)
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         # ?from_date= (empty) means no bound, as in the legacy.

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +25,7 @@ from bookings.api import catalog_serializers as serializers
 from bookings.filters import ItemFilter
 from bookings.models import Item
 from lebrq.api.filters import IdFilter
+from lebrq.api.parsers import DepthLimitedJSONParser
 from lebrq.api.permissions import IsStaff
 from lebrq.api.views import PublicAPIView
 from uploads.api.serializers import UploadRequestSerializer
@@ -66,7 +67,7 @@ class StaffItemListView(GenericAPIView[Item]):
     serializer_class = serializers.StaffItemSerializer
     filterset_class = StaffItemFilter
     pagination_class = None
-    parser_classes = [FormParser, MultiPartParser, JSONParser]
+    parser_classes = [FormParser, MultiPartParser, DepthLimitedJSONParser]
 
     def get_queryset(self) -> QuerySet[Item]:
         return selectors.staff_item_list()

@@ -10,12 +10,12 @@ from rest_framework.response import Response
 
 from bookings import availability
 from bookings.models import Space
-from lebrq.api.fields import VenueLocalDateTimeField
+from lebrq.api.fields import StoredDateField, VenueLocalDateTimeField
 from lebrq.api.views import PublicAPIView
 
 
 class AvailableSlotsQuerySerializer(serializers.Serializer[Any]):
-    selected_date = serializers.DateField(input_formats=["%Y-%m-%d"])
+    selected_date = StoredDateField(input_formats=["%Y-%m-%d"])
     duration_hours = serializers.IntegerField(min_value=1, max_value=12, default=1)
     debug = serializers.BooleanField(
         default=False, help_text="Also list the blocking windows (the frontend always asks)."

@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
+from lebrq.api.fields import clamp_to_stored
+
 
 class StableOrderingFilter(OrderingFilter):
     """OrderingFilter that always ends on the primary key, so pages never overlap or skip rows
@@ -33,3 +35,16 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+class StoredDateFormField(forms.DateField):
+    def to_python(self, value: Any) -> Any:
+        day = super().to_python(value)
+        return clamp_to_stored(day) if day is not None else None
+
+
+class StoredDateFilter(django_filters.DateFilter):
+    """A date bound moved inside what the database stores: `from_date=0001-01-01` means
+    "from the beginning" (it overflowed into a 500), `to_date=9999-12-31` "to the end"."""
+
+    field_class = StoredDateFormField

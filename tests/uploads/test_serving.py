@@ -345,3 +345,24 @@ def test_a_streamed_file_does_not_hold_a_database_connection_while_it_streams(cu
     # Iterating a streaming response reads its streaming_content (which DRF's stubs, typing
     # every test-client response as a DRF Response, do not know).
     assert b"".join(response) == b"%PDF-1.4 streamed"
+
+
+HUGE = "9" * 5000  # past Python's 4,300-digit int() limit: once a 500
+
+
+@pytest.mark.parametrize(
+    ("range_header", "status", "body"),
+    [
+        (f"bytes={HUGE}-", 416, b""),
+        (f"bytes=100-{HUGE}", 206, CONTENT[100:]),
+        (f"bytes=-{HUGE}", 206, CONTENT),
+    ],
+    ids=["huge-start", "huge-end", "huge-suffix"],
+)
+def test_a_range_number_of_thousands_of_digits_is_past_the_end_not_a_500(
+    fetch, upload, customer, range_header, status, body
+):
+    response = fetch(url(upload), user=customer, headers={"Range": range_header})
+
+    assert response.status_code == status
+    assert response.body == body

@@ -1,0 +1,107 @@
+"""Inputs an attacker sends that once answered 500: each is now a 4xx in the error shape."""
+
+from typing import Any
+
+import pytest
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import User
+from tests.factories import BookingFactory, SpaceFactory
+
+pytestmark = pytest.mark.django_db
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def assert_error_shape(response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.content[:300]
+    body = response.json()
+    assert body["detail"] == body["message"]
+    assert body["code"]
+    return body
+
+
+@pytest.mark.parametrize("path", ["/api/auth/login", "/api/auth/register", "/api/bookings"])
+def test_deeply_nested_json_is_a_400_not_a_recursion_error(customer_client, path):
+    response = customer_client.post(path, DEEP, content_type="application/json")
+
+    body = assert_error_shape(response, 400)
+    assert body["code"] == "json_too_deep"
+
+
+def test_json_nested_past_the_limit_but_parseable_is_refused_too(api_client):
+    body = '{"username": ' + "[" * 40 + "1" + "]" * 40 + ', "password": "x"}'
+
+    response = api_client.post("/api/auth/login", body, content_type="application/json")
+
+    assert assert_error_shape(response, 400)["code"] == "json_too_deep"
+
+
+def test_a_picture_as_deep_json_is_a_400(customer_client):
+    response = customer_client.put("/api/auth/profile/image", DEEP, content_type="application/json")
+
+    assert assert_error_shape(response, 400)["code"] == "json_too_deep"
+
+
+@pytest.mark.parametrize(
+    ("path", "client_name"),
+    [
+        ("/api/bookings", "customer_client"),
+        ("/api/admin/bookings", "staff_client"),
+        ("/api/admin/booking-items", "staff_client"),
+        ("/api/admin/invoices", "staff_client"),
+    ],
+)
+def test_dates_beyond_what_the_database_stores_are_open_bounds(request, path, client_name):
+    client = request.getfixturevalue(client_name)
+    owner = request.getfixturevalue("customer")
+    BookingFactory(user=owner)
+
+    response = client.get(path, {"from_date": "0001-01-01", "to_date": "9999-12-31"})
+
+    assert response.status_code == 200, response.content[:300]
+
+
+def test_a_slot_day_beyond_what_the_database_stores_is_a_400(api_client):
+    space = SpaceFactory()
+
+    response = api_client.get(
+        f"/api/time-slots/available/{space.pk}", {"selected_date": "9999-12-31"}
+    )
+
+    assert assert_error_shape(response, 400)["errors"]["selected_date"]
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T10:00:00", "9999-12-31T22:00:00"])
+def test_a_booking_time_beyond_what_the_database_stores_is_a_400(customer_client, moment):
+    space = SpaceFactory()
+
+    response = customer_client.post(
+        "/api/time-slots/validate",
+        {"space_id": space.pk, "start_datetime": moment, "end_datetime": moment},
+    )
+
+    assert assert_error_shape(response, 400)["errors"]
+
+
+def test_an_email_longer_than_its_column_is_a_400_and_creates_nobody(api_client):
+    email = "a" * 64 + "@" + "b" * 250 + ".com"
+
+    response = api_client.post(
+        "/api/auth/register",
+        {"username": "longmail", "password": "a-Long-passw0rd!", "email": email},
+    )
+
+    assert assert_error_shape(response, 400)["errors"]["email"]
+    assert not User.objects.filter(username="longmail").exists()
+
+
+def test_refreshing_a_deleted_users_token_is_a_401(api_client):
+    # An id no row has: what a deleted account's token names (deleting here would cascade
+    # into every app's tables).
+    ghost = User(id=10**12, username="deleted")
+    refresh = str(RefreshToken.for_user(ghost))
+
+    response = api_client.post("/api/auth/refresh", {"refresh": refresh})
+
+    assert_error_shape(response, 401)
