@@ -29,6 +29,7 @@ PROJECT_APPS = (
     "contests",
     "offers",
     "messaging",
+    "racks",
 )
 
 ROW_FACTORIES: dict[type[Model], type[factories.ModelFactory[Any]]] = {
