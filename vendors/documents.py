@@ -199,7 +199,7 @@ def naive_utc(value: datetime | None) -> str | None:
     """The legacy's record timestamps: naive UTC (lebrq.api.fields.NaiveUtcDateTimeField)."""
     if value is None:
         return None
-    return timezone.makenaive_utc(value, UTC).strftime(NAIVE_FORMAT)
+    return timezone.make_naive(value, UTC).strftime(NAIVE_FORMAT)
 
 
 def invoice_document(request: InvoiceRequest) -> Document | None:

@@ -121,7 +121,7 @@ class CandidatesQuerySerializer(serializers.Serializer[Any]):
 class VendorCreateSerializer(serializers.Serializer[Any]):
     """POST /admin/vendors, form-urlencoded (index.tsx handleCreate)."""
 
-    user_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    user_id = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     username = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     company_name = serializers.CharField(
         max_length=255, required=False, allow_blank=True, default=""
