@@ -35,3 +35,43 @@ class OutboundStatus(models.TextChoices):
     SENT = "sent", "Sent"
     # Refused; retried with backoff while attempts remain (then staff may send it again).
     FAILED = "failed", "Failed"
+
+
+class AudioNoteStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    REVIEWED = "reviewed", "Reviewed"
+    ARCHIVED = "archived", "Archived"
+
+
+class ConversationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+    ARCHIVED = "archived", "Archived"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "inbound", "From the customer"
+    OUTBOUND = "outbound", "From us"
+
+
+class MessageOrigin(models.TextChoices):
+    """Where a WhatsApp conversation's message came from or went to."""
+
+    WHATSAPP = "whatsapp", "WhatsApp"
+    # Typed into the website's chat window (components/FloatingChat.tsx): kept for staff,
+    # never relayed to WhatsApp by an anonymous request.
+    WEB = "web", "Website chat"
+
+
+class MatchType(models.TextChoices):
+    CONTAINS = "contains", "Contains"
+    EXACT = "exact", "Exact"
+    STARTS_WITH = "starts_with", "Starts with"
+    ENDS_WITH = "ends_with", "Ends with"
+
+
+class QuickReplyType(models.TextChoices):
+    STATIC = "static", "Static text"
+    PRICE = "price", "Prices"
+    SLOTS = "slots", "Free slots"
+    CONTACT = "contact", "Contact details"

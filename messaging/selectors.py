@@ -12,7 +12,16 @@ from accounts.choices import Role
 from accounts.models import User
 from bookings.choices import BookingStatus
 from bookings.models import AdminSetting, Booking
-from messaging.models import MessageThread, StaffViewMark, ThreadMessage
+from messaging.models import (
+    AudioNote,
+    MessageThread,
+    StaffViewMark,
+    ThreadMessage,
+    WhatsAppConversation,
+    WhatsAppKeywordResponse,
+    WhatsAppMessage,
+    WhatsAppQuickReply,
+)
 from payments.choices import PaymentStatus
 from payments.models import Payment
 
@@ -208,3 +217,107 @@ def badge_counts() -> dict[str, int]:
     if clients_seen is not None:
         clients = clients.filter(date_joined__gt=clients_seen)
     return {"new_bookings": bookings.count(), "new_clients": clients.count()}
+
+
+# --- Voice notes ----------------------------------------------------------------------------
+
+# The legacy listed a booking's notes unbounded (a bare array); a booking never has this many.
+AUDIO_NOTES_MAX = 200
+
+
+def booking_audio_notes(*, booking_id: int, user_id: int | None = None) -> QuerySet[AudioNote]:
+    """A booking's voice notes, oldest first, with their files; only `user_id`'s if given."""
+    notes = AudioNote.objects.filter(booking_id=booking_id)
+    if user_id is not None:
+        notes = notes.filter(user_id=user_id)
+    return notes.select_related("upload").order_by("created_at", "id")[:AUDIO_NOTES_MAX]
+
+
+# --- WhatsApp -------------------------------------------------------------------------------
+
+# The legacy's per_page cap on both lists.
+WHATSAPP_PAGE_MAX = 100
+# The staff screens list every keyword and quick reply (unbounded in the legacy).
+WHATSAPP_SETTINGS_MAX = 500
+# The website's chat window polls a number's transcript: its newest messages.
+WEB_TRANSCRIPT_MAX = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    total: int
+
+
+def whatsapp_conversations(*, status: str, search: str, page: int, per_page: int) -> Page:
+    """GET /admin/whatsapp/conversations: newest message first, with the linked customer."""
+    conversations = WhatsAppConversation.objects.all()
+    if status:
+        conversations = conversations.filter(status=status)
+    digits = "".join(ch for ch in search if ch.isdigit())
+    if search.strip():
+        conversations = conversations.filter(phone_number__contains=digits or search.strip())
+    total = conversations.count()
+    offset = (page - 1) * per_page
+    rows = list(
+        conversations.select_related("user").order_by("-last_message_at", "-id")[
+            offset : offset + per_page
+        ]
+    )
+    return Page(rows=rows, total=total)
+
+
+def whatsapp_conversation(conversation_id: int) -> WhatsAppConversation | None:
+    return WhatsAppConversation.objects.filter(pk=conversation_id).first()
+
+
+def whatsapp_messages(*, conversation: WhatsAppConversation, page: int, per_page: int) -> Page:
+    """A conversation's messages, newest first (the screen reverses them)."""
+    messages = WhatsAppMessage.objects.filter(conversation=conversation)
+    total = messages.count()
+    offset = (page - 1) * per_page
+    rows = list(
+        messages.select_related("outbound").order_by("-created_at", "-id")[
+            offset : offset + per_page
+        ]
+    )
+    return Page(rows=rows, total=total)
+
+
+def web_transcript(number: str) -> list[WhatsAppMessage]:
+    """The newest messages of a number's conversation, oldest first."""
+    newest = list(
+        WhatsAppMessage.objects.filter(conversation__phone_number=number).order_by(
+            "-created_at", "-id"
+        )[:WEB_TRANSCRIPT_MAX]
+    )
+    newest.reverse()
+    return newest
+
+
+def whatsapp_keywords() -> QuerySet[WhatsAppKeywordResponse]:
+    return WhatsAppKeywordResponse.objects.filter(deleted_at__isnull=True).order_by(
+        "-priority", "-created_at", "-id"
+    )[:WHATSAPP_SETTINGS_MAX]
+
+
+def whatsapp_keyword(keyword_id: int) -> WhatsAppKeywordResponse | None:
+    return WhatsAppKeywordResponse.objects.filter(pk=keyword_id, deleted_at__isnull=True).first()
+
+
+def whatsapp_quick_replies() -> list[WhatsAppQuickReply]:
+    """Menus first, then each sub-menu, by display order (the legacy's order)."""
+    replies = WhatsAppQuickReply.objects.filter(deleted_at__isnull=True)
+    top = list(
+        replies.filter(parent__isnull=True).order_by("display_order", "id")[:WHATSAPP_SETTINGS_MAX]
+    )
+    children = list(
+        replies.filter(parent__isnull=False).order_by("parent_id", "display_order", "id")[
+            : WHATSAPP_SETTINGS_MAX - len(top)
+        ]
+    )
+    return top + children
+
+
+def whatsapp_quick_reply(quick_reply_id: int) -> WhatsAppQuickReply | None:
+    return WhatsAppQuickReply.objects.filter(pk=quick_reply_id, deleted_at__isnull=True).first()

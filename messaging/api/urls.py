@@ -1,6 +1,6 @@
 from django.urls import path
 
-from messaging.api import views
+from messaging.api import audio, views, whatsapp
 
 # No trailing slashes here: lebrq.middleware.ApiTrailingSlashMiddleware serves both forms.
 # Thread ids are the legacy's strings ("client_12_0a1b2c3d").
@@ -72,4 +72,73 @@ urlpatterns = [
         views.NotificationDeleteView.as_view(),
         name="notification-delete",
     ),
+    # Voice notes.
+    path("client/audio-notes", audio.CustomerAudioNotesView.as_view(), name="audio-notes"),
+    path(
+        "admin/audio-notes/bookings/<row_id:booking_id>",
+        audio.StaffBookingAudioNotesView.as_view(),
+        name="staff-booking-audio-notes",
+    ),
+    path(
+        "admin/audio-notes/<row_id:note_id>/mark-played",
+        audio.AudioNoteMarkPlayedView.as_view(),
+        name="audio-note-mark-played",
+    ),
+    path(
+        "admin/audio-notes/<row_id:note_id>/notes",
+        audio.AudioNoteAdminNotesView.as_view(),
+        name="audio-note-admin-notes",
+    ),
+    path(
+        "audio-notes/<row_id:note_id>/audio",
+        audio.AudioNoteFileView.as_view(),
+        name="audio-note-file",
+    ),
+    # WhatsApp: the staff's inbox and chatbot settings.
+    path(
+        "admin/whatsapp/conversations",
+        whatsapp.ConversationListView.as_view(),
+        name="whatsapp-conversations",
+    ),
+    path(
+        "admin/whatsapp/conversations/<row_id:conversation_id>/messages",
+        whatsapp.ConversationMessagesView.as_view(),
+        name="whatsapp-conversation-messages",
+    ),
+    path(
+        "admin/whatsapp/conversations/<row_id:conversation_id>/reply",
+        whatsapp.ConversationReplyView.as_view(),
+        name="whatsapp-conversation-reply",
+    ),
+    path(
+        "admin/whatsapp/conversations/<row_id:conversation_id>/status",
+        whatsapp.ConversationStatusView.as_view(),
+        name="whatsapp-conversation-status",
+    ),
+    path(
+        "admin/whatsapp/chatbot/config",
+        whatsapp.ChatbotConfigView.as_view(),
+        name="whatsapp-chatbot-config",
+    ),
+    path("admin/whatsapp/keywords", whatsapp.KeywordListView.as_view(), name="whatsapp-keywords"),
+    path(
+        "admin/whatsapp/keywords/<row_id:keyword_id>",
+        whatsapp.KeywordDetailView.as_view(),
+        name="whatsapp-keyword",
+    ),
+    path(
+        "admin/whatsapp/quick-replies",
+        whatsapp.QuickReplyListView.as_view(),
+        name="whatsapp-quick-replies",
+    ),
+    path(
+        "admin/whatsapp/quick-replies/<row_id:quick_reply_id>",
+        whatsapp.QuickReplyDetailView.as_view(),
+        name="whatsapp-quick-reply",
+    ),
+    # WhatsApp: the website's chat window and the provider's callback.
+    path("whatsapp/send-session", whatsapp.SendSessionView.as_view(), name="whatsapp-send-session"),
+    path("whatsapp/messages", whatsapp.WebTranscriptView.as_view(), name="whatsapp-messages"),
+    path("whatsapp/webhook", whatsapp.WhatsAppCallbackView.as_view(), name="whatsapp-webhook"),
+    path("whatsapp/callback", whatsapp.WhatsAppCallbackView.as_view(), name="whatsapp-callback"),
 ]
