@@ -13,6 +13,8 @@ class OrderPaymentStatus(models.TextChoices):
 
     PENDING = "pending", "Not paid yet"
     COMPLETED = "completed", "Paid"
+    # The legacy's third value (imported orders): its checkout never paid.
+    FAILED = "failed", "Payment failed"
     # The payment came but the order could not take it (sold out meanwhile): it went back.
     REFUNDED = "refunded", "Refunded"
 

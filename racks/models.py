@@ -85,7 +85,11 @@ class RackOrder(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rack_orders"
     )
-    rack = models.ForeignKey(Rack, on_delete=models.PROTECT, related_name="orders")
+    # Empty only on imported orders: the legacy stored the browser's rack_id, null when the
+    # shop page sent none. Ours go on the named rack or the default one.
+    rack = models.ForeignKey(
+        Rack, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
     order_reference = models.CharField(max_length=50, unique=True)
     total_amount = models.DecimalField(max_digits=10, decimal_places=2, validators=NON_NEGATIVE)
     original_amount = models.DecimalField(max_digits=10, decimal_places=2, validators=NON_NEGATIVE)
