@@ -1,5 +1,6 @@
 """users, vendor_profiles, broker_profiles."""
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -26,7 +27,10 @@ class UsersImporter(TableImporter):
         "password_hash": "password (legacy_pbkdf2_sha256$..., accounts.hashers)",
         "role": "role, is_staff, is_superuser (mapping table)",
         "date_of_birth": "date_of_birth",
-        "suspended_until": "suspended_until (naive UTC -> aware)",
+        "suspended_until": (
+            "suspended_until (naive UTC -> aware); a broker's: the later of this and "
+            "broker_profiles.suspended_until"
+        ),
         "created_at": "date_joined (naive UTC -> aware)",
         "first_name": "first_name",
         "last_name": "last_name",
@@ -47,6 +51,18 @@ class UsersImporter(TableImporter):
         self.emails: set[str] = set()
         self.roles_not_built: dict[str, int] = {}
         self.hr_users: list[int] = []
+
+    def prepare(self) -> None:
+        """The legacy suspended a broker on broker_profiles; here login checks the account, so
+        a broker's account takes the later of the two dates (only suspended brokers are kept)."""
+        suspended: dict[int, Any] = {}
+        if "broker_profiles" in self.ctx.source_tables:
+            rows = self.ctx.source.stream(
+                "broker_profiles", order_by="", where="suspended_until IS NOT NULL"
+            )
+            for row in rows:
+                suspended[row["user_id"]] = c.utc_aware(row["suspended_until"])
+        self.broker_suspended_until = suspended
 
     def convert(self, row: Row) -> models.Model:
         ctx = self.ctx
@@ -93,7 +109,9 @@ class UsersImporter(TableImporter):
             mobile=c.bounded("mobile", row["mobile"], 32),
             profile_image=profile_image,
             date_of_birth=c.day(row["date_of_birth"]),
-            suspended_until=c.utc_aware(row["suspended_until"]),
+            suspended_until=_later(
+                c.utc_aware(row["suspended_until"]), self.broker_suspended_until.get(row["id"])
+            ),
             date_joined=created,
             last_login=c.utc_aware(row["last_login_time"]),
         )
@@ -200,44 +218,69 @@ class BrokerProfilesImporter(TableImporter):
         "id": "id",
         "user_id": "user_id",
         "company_name": "company_name",
+        "description": "description",
+        "contact_email": "contact_email",
+        "contact_phone": "contact_phone",
+        "address": "address",
+        "brokerage_percentage": "brokerage_percentage (FLOAT -> Decimal, to the hundredth)",
+        "bank_account_name": "bank_account_name",
+        "bank_account_number": "bank_account_number",
+        "bank_ifsc_code": "bank_ifsc_code",
+        "bank_name": "bank_name",
         "is_approved": "is_approved",
-        "suspended_until": "users.suspended_until (the later of the two: login checks it)",
+        "suspended_until": (
+            "suspended_until, and users.suspended_until (the later of the two: login checks it;"
+            " UsersImporter.prepare)"
+        ),
         "created_at": "created_at",
         "updated_at": "updated_at",
-    }
-    not_built: ClassVar[dict[str, str]] = {
-        column: "brokers (profiles, brokerage, settlement)"
-        for column in (
-            "description",
-            "contact_email",
-            "contact_phone",
-            "address",
-            "brokerage_percentage",
-            "bank_account_name",
-            "bank_account_number",
-            "bank_ifsc_code",
-            "bank_name",
-        )
     }
 
     def convert(self, row: Row) -> models.Model:
         user_id = self.ctx.parent("user_id", "users", row["user_id"])
         until = c.utc_aware(row["suspended_until"])
-        if until is not None:
-            User.objects.filter(pk=user_id).filter(
-                models.Q(suspended_until__isnull=True) | models.Q(suspended_until__lt=until)
-            ).update(suspended_until=until)
+        percentage = c.money(row["brokerage_percentage"], default=Decimal("0"))
+        if not Decimal("0") <= percentage <= Decimal("100"):
+            percentage = self.ctx.problem(
+                "brokerage_percentage",
+                f"{percentage} is not a percentage",
+                min(max(percentage, Decimal("0")), Decimal("100")),
+                "clamped to 0..100",
+            )
         return BrokerProfile(
             id=row["id"],
             user_id=user_id,
             company_name=c.bounded("company_name", row["company_name"], 255),
+            description=c.text(row["description"]),
+            contact_email=c.bounded("contact_email", row["contact_email"], 254),
+            contact_phone=c.bounded("contact_phone", row["contact_phone"], 32),
+            address=c.text(row["address"]),
+            brokerage_percentage=percentage,
+            bank_account_name=c.bounded("bank_account_name", row["bank_account_name"], 255),
+            bank_account_number=c.bounded("bank_account_number", row["bank_account_number"], 64),
+            bank_ifsc_code=c.bounded("bank_ifsc_code", row["bank_ifsc_code"], 16),
+            bank_name=c.bounded("bank_name", row["bank_name"], 255),
             is_approved=c.flag(row["is_approved"]),
+            suspended_until=until,
             created_at=c.utc("created_at", row["created_at"]),
             updated_at=c.utc("updated_at", row["updated_at"]),
         )
 
     def key(self, obj: Any) -> tuple[Any, ...]:
-        return (obj.pk, obj.user_id, obj.company_name, obj.is_approved, obj.created_at)
+        return (
+            obj.pk,
+            obj.user_id,
+            obj.company_name,
+            obj.is_approved,
+            obj.brokerage_percentage,
+            obj.bank_account_number,
+            obj.suspended_until,
+            obj.created_at,
+        )
+
+
+def _later(first: Any, second: Any) -> Any:
+    return max((d for d in (first, second) if d is not None), default=None)
 
 
 HR_GROUP = "HR"

@@ -63,16 +63,19 @@ class BookingsImporter(TableImporter):
         "banner_image_url": "banner_image_url (file copied, URL rewritten)",
         "stage_banner_url": "stage_banner_url (file copied, URL rewritten)",
         "transport_location": "default_pickup_location",
+        "broker_id": "broker_id",
+        "brokerage_amount": "brokerage_amount",
+        "broker_settled": "broker_settled",
+        "broker_settled_at": "broker_settled_at (naive UTC -> aware)",
+        "broker_settled_by_user_id": "broker_settled_by_id",
     }
     not_built: ClassVar[dict[str, str]] = {
-        "broker_id": "brokers (profiles, brokerage, settlement)",
-        "brokerage_amount": "brokers (profiles, brokerage, settlement)",
-        "broker_settled": "brokers (profiles, brokerage, settlement)",
-        "broker_settled_at": "brokers (profiles, brokerage, settlement)",
-        "broker_settled_by_user_id": "brokers (profiles, brokerage, settlement)",
         "admin_viewed_at": "staff badges per booking (bookings_viewed_at is one global mark)",
     }
-    money: ClassVar[dict[str, str]] = {"total_amount": "total_amount"}
+    money: ClassVar[dict[str, str]] = {
+        "total_amount": "total_amount",
+        "brokerage_amount": "brokerage_amount",
+    }
 
     def prepare(self) -> None:
         """Per booking: the legacy lines' total and the money received, for space_amount and
@@ -137,6 +140,9 @@ class BookingsImporter(TableImporter):
         if attendees is not None and attendees < 0:
             attendees = ctx.problem("attendees", "negative", None, "left empty")
         ctx.lookups["booking_start_day"][row["id"]] = start.date()
+        brokerage = c.money(row["brokerage_amount"], default=ZERO)
+        if brokerage < 0:
+            brokerage = ctx.problem("brokerage_amount", f"negative ({brokerage})", ZERO, "0")
         return Booking(
             id=row["id"],
             booking_reference=c.bounded("booking_reference", row["booking_reference"], 32),
@@ -161,6 +167,13 @@ class BookingsImporter(TableImporter):
             stage_banner_url=_url(self, "stage_banner_url", row["stage_banner_url"]),
             transport_locations=locations,
             default_pickup_location=c.bounded("transport_location", row["transport_location"], 500),
+            broker_id=ctx.maybe_parent("broker_id", "broker_profiles", row["broker_id"]),
+            brokerage_amount=brokerage,
+            broker_settled=c.flag(row["broker_settled"]),
+            broker_settled_at=c.utc_aware(row["broker_settled_at"]),
+            broker_settled_by_id=ctx.maybe_parent(
+                "broker_settled_by_user_id", "users", row["broker_settled_by_user_id"]
+            ),
             created_at=c.utc("created_at", row["created_at"]),
             updated_at=c.utc("updated_at", row["updated_at"]),
         )
@@ -176,6 +189,9 @@ class BookingsImporter(TableImporter):
             obj.status,
             obj.total_amount,
             obj.paid_amount,
+            obj.broker_id,
+            obj.brokerage_amount,
+            obj.broker_settled,
             obj.created_at,
         )
 

@@ -390,6 +390,12 @@ def rows() -> dict[str, list[dict[str, Any]]]:
                 "created_at": T0,
                 "updated_at": T0,
                 "bank_name": "Invented Bank",
+                "bank_account_name": "Invented Brokers",
+                "bank_account_number": "000011112222",
+                "bank_ifsc_code": "INVT0000001",
+                "contact_email": "desk@brokers.example.test",
+                "description": "Invented",
+                "suspended_until": datetime(2030, 1, 1, 0, 0),
             },
         ],
         "venues": [
@@ -492,6 +498,12 @@ def rows() -> dict[str, list[dict[str, Any]]]:
                 "total_amount": 1234.57,
                 "created_at": T0,
                 "updated_at": T0,
+                # Brought by the broker; its brokerage (a FLOAT) settled by staff.
+                "broker_id": 1,
+                "brokerage_amount": 30.864,
+                "broker_settled": 1,
+                "broker_settled_at": datetime(2025, 7, 2, 9, 30),
+                "broker_settled_by_user_id": 1,
             },
             # Inverted: ends before it starts.
             {

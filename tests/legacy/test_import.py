@@ -65,8 +65,9 @@ def test_import_keeps_ids_money_times_and_verifies(legacy_source, legacy_files, 
     assert checks["passwords"] == {"legacy_pbkdf2_sha256": 5, "unidentified": 0}
     assert checks["local_times_sampled"] >= 2
     assert checks["counts"]["bookings"] == {"legacy": 3, "imported": 3, "skipped": 0}
-    assert report["tables"]["bookings"]["money_legacy"] == {"total_amount": "101234.56"}
-    assert report["tables"]["bookings"]["money_new"] == {"total_amount": "101234.56"}
+    money = {"total_amount": "101234.56", "brokerage_amount": "30.86"}
+    assert report["tables"]["bookings"]["money_legacy"] == money
+    assert report["tables"]["bookings"]["money_new"] == money
 
     # Legacy ids (with their gaps) and created_at survive.
     assert sorted(User.objects.values_list("pk", flat=True)) == [1, 2, 5, 6, 7]
@@ -121,8 +122,27 @@ def test_import_keeps_ids_money_times_and_verifies(legacy_source, legacy_files, 
     assert list(hr_user.groups.values_list("name", flat=True)) == ["HR"]
     assert hr_user.get_all_permissions() == {"hr.access_hr"}
     assert ledger[("racks", None)]["rows_with_data"] == 1
-    assert ledger[("broker_profiles", "brokerage_percentage")]["domain"].startswith("brokers")
-    assert BrokerProfile.objects.get(pk=1).is_approved
+    # Brokers: the profile's columns, and a booking's brokerage and who settled it.
+    broker = BrokerProfile.objects.get(pk=1)
+    assert broker.is_approved
+    assert (broker.brokerage_percentage, broker.bank_account_number, broker.bank_ifsc_code) == (
+        Decimal("2.50"),
+        "000011112222",
+        "INVT0000001",
+    )
+    assert (broker.contact_email, broker.description) == ("desk@brokers.example.test", "Invented")
+    assert broker.suspended_until == datetime(2030, 1, 1, tzinfo=UTC)
+    assert User.objects.get(pk=6).suspended_until == datetime(2030, 1, 1, tzinfo=UTC)
+    assert ("broker_profiles", "brokerage_percentage") not in ledger
+    brokered = Booking.objects.get(pk=101)
+    assert (brokered.broker_id, brokered.brokerage_amount, brokered.broker_settled) == (
+        1,
+        Decimal("30.86"),
+        True,
+    )
+    assert brokered.broker_settled_at == datetime(2025, 7, 2, 9, 30, tzinfo=UTC)
+    assert brokered.broker_settled_by_id == 1
+    assert Booking.objects.get(pk=100).broker_id is None
     # Payments: statuses mapped, an empty order id named, applied once already (settled).
     cash = Payment.objects.get(pk=2)
     assert (cash.status, cash.order_id, cash.amount_paise, cash.currency, cash.user_id) == (
