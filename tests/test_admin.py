@@ -30,6 +30,7 @@ PROJECT_APPS = (
     "offers",
     "messaging",
     "racks",
+    "brokers",
 )
 
 ROW_FACTORIES: dict[type[Model], type[factories.ModelFactory[Any]]] = {
