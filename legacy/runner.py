@@ -33,6 +33,7 @@ TARGET_APPS = (
     "contests",
     "hr",
     "transport",
+    "messaging",
     "admin",
 )
 

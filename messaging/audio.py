@@ -76,15 +76,9 @@ def _booking_of(user: User, booking_id: int) -> Booking:
     return booking
 
 
-def audio_note_create(
-    *,
-    user: User,
-    booking_id: int,
-    duration_seconds: int | None,
-    uploaded_file: UploadedFile[bytes],
-) -> AudioNote:
-    """POST /client/audio-notes: a voice note for one of the caller's bookings (staff: any)."""
-    booking = _booking_of(user, booking_id)
+def audio_upload_store(*, uploaded_file: UploadedFile[bytes], owner: User) -> Upload:
+    """A recording as a private upload of its owner: checked for size and type (by content),
+    moved into storage under a random name. Also used by the legacy import."""
     label = clean_original_name(uploaded_file.name or "") or "The recording"
     size = _size(uploaded_file)
     if size == 0:
@@ -104,7 +98,7 @@ def audio_note_create(
         digest.update(chunk)
     uploaded_file.seek(0)
     upload = Upload(
-        owner=user,
+        owner=owner,
         kind=UploadKind.FILE,
         original_name=clean_original_name(uploaded_file.name or ""),
         content_type=audio_type.content_type,
@@ -112,14 +106,32 @@ def audio_note_create(
         sha256=digest.hexdigest(),
     )
     try:
+        # FileSystemStorage moves a spooled temporary file into place.
+        upload.file.save(f"voice-note.{audio_type.extension}", uploaded_file, save=False)
+        upload.save()
+    except BaseException:
+        upload.delete_files()
+        raise
+    return upload
+
+
+def audio_note_create(
+    *,
+    user: User,
+    booking_id: int,
+    duration_seconds: int | None,
+    uploaded_file: UploadedFile[bytes],
+) -> AudioNote:
+    """POST /client/audio-notes: a voice note for one of the caller's bookings (staff: any)."""
+    booking = _booking_of(user, booking_id)
+    upload = audio_upload_store(uploaded_file=uploaded_file, owner=user)
+    try:
         with transaction.atomic():
-            # FileSystemStorage moves the spooled temporary file into place.
-            upload.file.save(f"voice-note.{audio_type.extension}", uploaded_file, save=False)
-            upload.save()
             note = AudioNote.objects.create(
                 booking=booking, user=user, upload=upload, duration_seconds=duration_seconds
             )
     except BaseException:
+        upload.delete()
         upload.delete_files()
         raise
     return note

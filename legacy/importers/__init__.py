@@ -39,6 +39,13 @@ from legacy.importers.hr import (
     StaffDocumentsImporter,
     StaffImporter,
 )
+from legacy.importers.messaging import (
+    AudioNotesImporter,
+    WhatsAppConversationsImporter,
+    WhatsAppKeywordsImporter,
+    WhatsAppMessagesImporter,
+    WhatsAppQuickRepliesImporter,
+)
 from legacy.importers.offers import (
     CouponsImporter,
     CouponUsageImporter,
@@ -88,12 +95,16 @@ IMPORTERS: list[type[TableImporter]] = [
     PayrollImporter,
     VehiclesImporter,
     VehicleBookingsImporter,
+    WhatsAppKeywordsImporter,
+    WhatsAppQuickRepliesImporter,
+    WhatsAppConversationsImporter,
+    WhatsAppMessagesImporter,
+    AudioNotesImporter,
 ]
 
 _VENDOR = "vendor workflow (accept, reject, supply, verify, settle)"
 _CRM = "customers and CRM (messages, audio notes, notifications, activity)"
 _RACKS = "racks (shop) and shop orders"
-_WHATSAPP = "WhatsApp and chatbot"
 
 # Legacy tables no importer reads yet, and the domain (a later issue) that will.
 NOT_BUILT_TABLES: dict[str, str] = {
@@ -103,7 +114,6 @@ NOT_BUILT_TABLES: dict[str, str] = {
     "vendor_messages": _VENDOR,
     "vendor_notifications": _VENDOR,
     "client_activity_log": _CRM,
-    "client_audio_notes": _CRM,
     "client_messages": _CRM,
     "client_notifications": _CRM,
     "customers": _CRM,
@@ -115,10 +125,6 @@ NOT_BUILT_TABLES: dict[str, str] = {
     "rack_products": _RACKS,
     "shop_orders": _RACKS,
     "shop_order_items": _RACKS,
-    "whatsapp_conversations": _WHATSAPP,
-    "whatsapp_keyword_responses": _WHATSAPP,
-    "whatsapp_messages": _WHATSAPP,
-    "whatsapp_quick_replies": _WHATSAPP,
     "events": "legacy events (programs.event_id)",
     "invoice_edits": "invoice edits (staff's invoice overrides; importer to come)",
     "regular_programs": "regular programs table (no legacy code used it)",
