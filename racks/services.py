@@ -310,20 +310,21 @@ def _take_stock(quantities: Sequence[tuple[int | None, int]]) -> None:
     the row's own `stock >= n` check under its lock is what stops an oversell."""
     with transaction.atomic():
         for product_id, quantity in sorted(quantities, key=lambda q: q[0] or 0):
-            taken = (
+            # A line whose product was deleted since (imported or pending orders) has none.
+            taken = product_id is not None and bool(
                 RackProduct.objects.filter(
                     pk=product_id,
                     status=ProductStatus.ACTIVE,
                     stock_quantity__gte=quantity,
                 ).update(stock_quantity=F("stock_quantity") - quantity, updated_at=timezone.now())
-                if product_id is not None
-                else 0
             )
             if not taken:
                 left = (
                     RackProduct.objects.filter(pk=product_id)
                     .values_list("stock_quantity", flat=True)
                     .first()
+                    if product_id is not None
+                    else 0
                 )
                 raise OutOfStock(
                     f"Only {left or 0} left of product {product_id}.",

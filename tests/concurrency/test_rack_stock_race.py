@@ -135,10 +135,11 @@ def test_payments_captured_at_once_for_pending_orders_never_oversell():
     ]
 
     def capture(n: int):
-        assert orders[n].payment is not None
+        payment = orders[n].payment
+        assert payment is not None
         paid = GatewayPayment(
             id=f"pay_Pend{n:012d}",
-            order_id=orders[n].payment.order_id,
+            order_id=payment.order_id,
             amount_paise=10000,
             status="captured",
             method="card",

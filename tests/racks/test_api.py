@@ -2,7 +2,9 @@
 app/rack/[rackId].tsx, the staff screen app/admin/racks/index.tsx), whole bodies."""
 
 import base64
+from datetime import UTC
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -16,10 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def stamp(moment) -> str:
-    return timezone.localtime(moment, timezone.UTC).strftime(NAIVE_FORMAT)
+    return timezone.localtime(moment, UTC).strftime(NAIVE_FORMAT)
 
 
-def product_body(product: RackProduct) -> dict:
+def product_body(product: RackProduct) -> dict[str, Any]:
     return {
         "id": product.pk,
         "rack_id": product.rack_id,
@@ -38,7 +40,7 @@ def product_body(product: RackProduct) -> dict:
     }
 
 
-def rack_body(rack: Rack, products: list[RackProduct]) -> dict:
+def rack_body(rack: Rack, products: list[RackProduct]) -> dict[str, Any]:
     return {
         "id": rack.pk,
         "name": rack.name,

@@ -5,6 +5,7 @@ Razorpay is the fake on loopback; refunds are sent as the task worker sends them
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -76,7 +77,7 @@ def order_payload(lines, total, payment_id, **overrides):
     }
 
 
-def order_body(order: RackOrder) -> dict:
+def order_body(order: RackOrder) -> dict[str, Any]:
     return {
         "id": order.pk,
         "user_id": order.user_id,
@@ -140,6 +141,7 @@ def test_a_paid_checkout_becomes_a_paid_order_and_takes_the_stock(
     assert response.json()["order_reference"].startswith("RO-")
     assert (order.payment_status, order.status) == ("completed", "confirmed")
     assert order.total_amount == Decimal("599.50")
+    assert order.rack is not None
     assert order.rack.code == "DEFAULT"  # the screen sends rack_id null
     chocolate.refresh_from_db()
     teddy.refresh_from_db()
@@ -314,6 +316,7 @@ def test_an_order_made_before_paying_is_paid_by_its_capture(customer_client, raz
         "pending",
         Decimal("500.00"),
     )
+    assert order.payment is not None
     assert order.payment.amount_paise == 50000
     assert order.payment.purpose == PaymentPurpose.RACK_ORDER
     box.refresh_from_db()
@@ -456,7 +459,7 @@ def test_another_customers_order_is_not_found(other_client, paid_order):
 # --- Staff orders tab ---------------------------------------------------------------------------
 
 
-def staff_body(order: RackOrder) -> dict:
+def staff_body(order: RackOrder) -> dict[str, Any]:
     user = order.user
     name = f"{user.first_name} {user.last_name}".strip() or user.username
     return {"user_name": name, "user_mobile": user.mobile, **order_body(order)}
