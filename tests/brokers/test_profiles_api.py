@@ -3,7 +3,7 @@ and bank-details modal in app/admin/vendor-settlements.tsx), whole bodies, and t
 and suspension gates on logging in."""
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -37,7 +37,7 @@ def login(username: str, password: str = PASSWORD):
 
 
 def naive_utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def test_the_staff_list_whole_body_masks_the_account_number(staff_client):
@@ -118,13 +118,14 @@ def test_the_list_costs_the_same_queries_for_one_broker_or_many(
 
 
 def test_detail_shows_staff_the_bank_details_in_full(staff_client):
-    broker = BrokerFactory(suspended_until=timezone.now() + timedelta(days=2))
+    until = timezone.now() + timedelta(days=2)
+    broker = BrokerFactory(suspended_until=until)
 
     body = staff_client.get(f"/api/admin/brokers/{broker.pk}").json()
 
     assert body["bank_account_number"] == "123456789012"
     assert (body["bank_ifsc_code"], body["is_suspended"]) == ("SBIN0001234", True)
-    assert body["suspended_until"] == naive_utc(broker.suspended_until)
+    assert body["suspended_until"] == naive_utc(until)
     assert staff_client.get("/api/admin/brokers/999999").status_code == 404
 
 
@@ -372,7 +373,7 @@ def test_suspension_takes_an_iso_datetime_and_refuses_nonsense(staff_client):
     bad = form(staff_client, "post", url, {"suspended_until": "next tuesday"})
     assert bad.status_code == 400
     broker.refresh_from_db()
-    assert broker.suspended_until == datetime(2031, 1, 2, 10, tzinfo=timezone.UTC)
+    assert broker.suspended_until == datetime(2031, 1, 2, 10, tzinfo=UTC)
 
 
 def test_invite_queues_the_email_and_needs_a_contact_email(staff_client):

@@ -1,7 +1,7 @@
 """Brokerage: computed on the server when a broker books, summed per broker, settled once by
 hand or through Razorpay (app/admin/vendor-settlements.tsx, app/(tabs)/brokerage.tsx)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,7 +28,7 @@ def hall():
 
 
 def naive_utc(moment) -> str:
-    return moment.astimezone(timezone.UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 # --- Brokerage on booking ------------------------------------------------------------------------
@@ -129,8 +129,8 @@ def test_the_staff_summary_whole_body(staff_client):
             },
         ],
     }
-    end = timezone.datetime.fromisoformat(body["end_date"])
-    start = timezone.datetime.fromisoformat(body["start_date"])
+    end = datetime.fromisoformat(body["end_date"])
+    start = datetime.fromisoformat(body["start_date"])
     assert end - start == timedelta(days=30)
     yearly = staff_client.get(f"/api/broker/payments/summary/?period=yearly&broker_id={broker.pk}")
     assert (yearly.json()["period"], yearly.json()["total_bookings"]) == ("Yearly", 3)

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -64,7 +65,7 @@ def _slow_capture(seconds: float):
     return mock.patch.dict(hooks._capture_handlers, {PaymentPurpose.BROKER_SETTLEMENT: slowed})
 
 
-def _prepared_and_paid(razorpay, staff, path: str, body: dict) -> dict:
+def _prepared_and_paid(razorpay, staff, path: str, body: dict[str, Any]) -> dict[str, Any]:
     prepared = bearer_client(staff).post(path, body, format="json").json()
     payment_id = razorpay.pay(prepared["order_id"])
     prepared["payment_data"] = {
@@ -75,7 +76,7 @@ def _prepared_and_paid(razorpay, staff, path: str, body: dict) -> dict:
     return prepared
 
 
-def _verify(staff, path: str, body: dict) -> Callable[[], int]:
+def _verify(staff, path: str, body: dict[str, Any]) -> Callable[[], int]:
     return lambda: bearer_client(staff).post(path, body, format="json").status_code
 
 
@@ -102,7 +103,7 @@ def test_two_payouts_of_one_booking_verified_at_once_pay_it_once(razorpay):
     with _slow_capture(0.3):
         results = _all_at_once(verify)
 
-    assert sorted(results) == [200, 409], results
+    assert sorted(r for r in results if isinstance(r, int)) == [200, 409], results
     assert BrokerPayout.objects.filter(status=PayoutStatus.SETTLED).count() == 1
     assert BrokerPayout.objects.filter(status=PayoutStatus.REFUSED).count() == 1
     # The losing payment goes back in full.
@@ -195,7 +196,7 @@ def test_a_bulk_and_a_single_payout_at_once_pay_each_booking_once(razorpay):
             ]
         )
 
-    assert sorted(results) == [200, 409], results
+    assert sorted(r for r in results if isinstance(r, int)) == [200, 409], results
     settled = BrokerPayout.objects.get(status=PayoutStatus.SETTLED)
     refunded = Refund.objects.get()
     assert refunded.payment_id != settled.payment_id
