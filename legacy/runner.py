@@ -34,6 +34,7 @@ TARGET_APPS = (
     "hr",
     "transport",
     "messaging",
+    "racks",
     "admin",
 )
 

@@ -295,7 +295,12 @@ SCHEMA = {
   per_km_rate decimal(10,2) NOT NULL, calculated_cost decimal(10,2) NOT NULL, extra_charges decimal(10,2) DEFAULT NULL,
   total_amount decimal(10,2) NOT NULL, booking_status varchar(50) DEFAULT NULL, driver_assigned varchar(100) DEFAULT NULL,
   notes text DEFAULT NULL, created_at datetime DEFAULT NULL, updated_at datetime DEFAULT NULL) {INNODB} ROW_FORMAT=DYNAMIC""",
-    "racks": f"""(id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(100) NOT NULL) {INNODB}""",
+    "racks": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, venue_id int(11) DEFAULT NULL, code varchar(64) NOT NULL,
+  name varchar(200) NOT NULL, location varchar(255) DEFAULT NULL, description text DEFAULT NULL,
+  active tinyint(1) NOT NULL, created_at datetime NOT NULL, updated_at datetime NOT NULL,
+  category_name varchar(255) DEFAULT NULL, category_image_url varchar(500) DEFAULT NULL,
+  qr_code_url varchar(500) DEFAULT NULL, metadata {_J}) {INNODB}""",
 }
 
 # --- invented data ------------------------------------------------------------------------
@@ -974,7 +979,16 @@ def rows() -> dict[str, list[dict[str, Any]]]:
                 "updated_at": T0,
             },
         ],
-        "racks": [{"id": 1, "name": "Gift rack"}],
+        "racks": [
+            {
+                "id": 1,
+                "code": "GIFT",
+                "name": "Gift rack",
+                "active": 1,
+                "created_at": T0,
+                "updated_at": T0,
+            }
+        ],
     }
 
 

@@ -121,7 +121,7 @@ def test_import_keeps_ids_money_times_and_verifies(legacy_source, legacy_files, 
     assert hr_user.is_staff is False
     assert list(hr_user.groups.values_list("name", flat=True)) == ["HR"]
     assert hr_user.get_all_permissions() == {"hr.access_hr"}
-    assert ledger[("racks", None)]["rows_with_data"] == 1
+    assert ("racks", None) not in ledger  # legacy/importers/racks.py takes it
     # Brokers: the profile's columns, and a booking's brokerage and who settled it.
     broker = BrokerProfile.objects.get(pk=1)
     assert broker.is_approved
