@@ -9,6 +9,7 @@ the order sheet takes only the ids of the lines the screen shows, and only the v
 """
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -120,7 +121,9 @@ class InvoiceRequest:
     def as_kwargs(self) -> dict[str, Any]:
         return {
             "vendor_id": self.vendor_id,
-            "period": self.period,
+            # A plain string (the query gives a SummaryPeriod, the task a str): the invoice's
+            # number and folder are hashed from these, and both sides must agree.
+            "period": str(self.period),
             "include_unverified": self.include_unverified,
             "settled_only": self.settled_only,
             "booking_id": self.booking_id,
@@ -152,7 +155,7 @@ def invoice_data(request: InvoiceRequest) -> dict[str, Any] | None:
     total = sum((line.vendor_amount for line in rows), Decimal("0"))
     every_settled = all(line.payment_settled for line in rows)
     # Stable for a day and a selection, so the same request finds the same PDF.
-    number = f"INV-{vendor.pk}-{request.day:%Y%m%d}-{_hash(repr(request.as_kwargs()))[:6].upper()}"
+    number = f"INV-{vendor.pk}-{request.day:%Y%m%d}-{_hash(json.dumps(request.as_kwargs(), sort_keys=True))[:6].upper()}"
     return {
         "invoice_number": number,
         "issue_date": request.day.isoformat(),
@@ -210,7 +213,13 @@ def invoice_document(request: InvoiceRequest) -> Document | None:
         "vendors/payment_invoice.html", {"platform_name": settings.PLATFORM_NAME, **data}
     )
     filename = f"invoice_{data['invoice_number']}.pdf"
-    return _document(INVOICES_FOLDER, request.vendor_id, repr(request.as_kwargs()), html, filename)
+    return _document(
+        INVOICES_FOLDER,
+        request.vendor_id,
+        json.dumps(request.as_kwargs(), sort_keys=True),
+        html,
+        filename,
+    )
 
 
 def stream(

@@ -161,7 +161,8 @@ def test_staff_cancel_the_vendor_with_a_note(staff_client, line, vendor):
         "cancellation_note": "Customer changed the menu",
         "cancelled_at": naive(line.rejected_at),
     }
-    assert line.vendor_id is None and line.rejection_status
+    assert line.vendor_id is None
+    assert line.rejection_status
     assert line.rejection_note == "[Admin Cancelled] Customer changed the menu"
     assert line.booking_status == BookingItemStatus.APPROVED
     again = staff_client.post(
@@ -176,7 +177,8 @@ def test_vendor_accepts_once(vendor_client, line):
     assert response.status_code == 200
     assert response.json() == {"ok": True, "status": "confirmed", "booking_item_id": line.pk}
     line.refresh_from_db()
-    assert line.booking_status == "confirmed" and line.accepted_at is not None
+    assert line.booking_status == "confirmed"
+    assert line.accepted_at is not None
     again = vendor_client.post(f"/api/vendor/orders/{line.pk}/accept")
     assert again.status_code == 409
     assert again.json()["code"] == "order_accepted"
@@ -201,7 +203,8 @@ def test_a_vendor_acts_only_on_their_own_lines(vendor_client, biryani):
         assert response.status_code == 404
         assert response.json()["detail"] == "Order item not found"
     theirs.refresh_from_db()
-    assert theirs.accepted_at is None and not theirs.is_supplied
+    assert theirs.accepted_at is None
+    assert not theirs.is_supplied
 
 
 def test_vendor_rejects_with_a_reason_sent_as_a_form(vendor_client, line, vendor):
@@ -216,7 +219,8 @@ def test_vendor_rejects_with_a_reason_sent_as_a_form(vendor_client, line, vendor
         "reason": "Out of rice",
     }
     line.refresh_from_db()
-    assert line.rejection_status and line.vendor_id == vendor.pk
+    assert line.rejection_status
+    assert line.vendor_id == vendor.pk
     assert BookingItemRejection.objects.get().rejection_note == "Out of rice"
     orders = vendor_client.get("/api/vendor/orders").json()
     assert (orders[0]["status"], orders[0]["rejection_note"]) == ("rejected", "Out of rice")
@@ -296,7 +300,8 @@ def test_a_settled_line_stays_supplied_and_assigned(staff_client, line, other_ve
         )
         assert response.status_code == 409, path
     line.refresh_from_db()
-    assert line.is_supplied and line.vendor_id != other_vendor.pk
+    assert line.is_supplied
+    assert line.vendor_id != other_vendor.pk
 
 
 def test_a_cancelled_line_cannot_be_assigned_or_accepted(

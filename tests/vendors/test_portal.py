@@ -308,5 +308,6 @@ def test_read_mark_all_and_delete(vendor_client, vendor):
     }
     two.refresh_from_db()
     theirs.refresh_from_db()
-    assert two.is_read and two.read_at is not None
+    assert two.is_read
+    assert two.read_at is not None
     assert not theirs.is_read

@@ -109,12 +109,14 @@ def test_creating_a_vendor_makes_a_login_with_a_hashed_temporary_password(staff_
         "invited": True,
     }
     user = vendor.user
-    assert user.role == Role.VENDOR and user.email == "band@example.com"
+    assert user.role == Role.VENDOR
+    assert user.email == "band@example.com"
     # Stored hashed only; the login works with it.
     assert body["temp_password"] not in user.password
     assert user.check_password(body["temp_password"])
     sms = OutboundSms.objects.get()
-    assert sms.sensitive and body["temp_password"] in sms.body
+    assert sms.sensitive
+    assert body["temp_password"] in sms.body
     assert (vendor.company_name, vendor.address) == ("Rhythm Band", "MG Road")
 
 
@@ -127,7 +129,8 @@ def test_creating_a_vendor_for_an_existing_user_makes_them_a_vendor(staff_client
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["temp_password"] is None and body["username"] is None
+    assert body["temp_password"] is None
+    assert body["username"] is None
     assert body["invited"] is False
     customer.refresh_from_db()
     assert customer.role == Role.VENDOR

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.choices import Role
 from accounts.models import User, VendorProfile
+from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.permissions import IsStaff
 from lebrq.errors import InvalidInput
 from vendors import documents, selectors, services
@@ -553,6 +554,8 @@ class PaymentSummaryView(APIView):
 @extend_schema(tags=["vendors"])
 class PaymentInvoiceView(APIView):
     permission_classes = [IsStaffOrVendor]
+    # Its `format` parameter (json or pdf) is the legacy's, not DRF's renderer override.
+    content_negotiation_class = IgnoreAcceptHeader
 
     @extend_schema(
         parameters=[serializers.InvoiceQuerySerializer],

@@ -1,0 +1,117 @@
+"""Staff settling the same vendor lines twice at once (two screens, a double click), in real
+concurrent transactions on MariaDB: exactly one settles them, the other is refused, and each
+line is settled once. The control test shows the race the row locks close."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from bookings.models import BookingItem
+from tests.conftest import bearer_client
+from tests.factories import BookingItemFactory, ItemFactory, UserFactory
+from vendors import services
+from vendors.choices import FulfilmentAction
+from vendors.models import FulfilmentEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SETTLERS = 4
+
+
+def supplied_lines(count: int) -> list[int]:
+    item = ItemFactory(vendor_price=Decimal("150.00"))
+    return [BookingItemFactory(item=item, is_supplied=True).pk for _ in range(count)]
+
+
+def all_at_once(calls) -> list[object]:
+    gate = threading.Barrier(len(calls), timeout=60)
+    results: list[object] = []
+    lock = threading.Lock()
+
+    def run(call) -> None:
+        try:
+            gate.wait()
+            outcome: object = call()
+        except Exception as exc:
+            outcome = exc
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    return results
+
+
+def test_concurrent_settles_of_the_same_lines_settle_them_once():
+    ids = supplied_lines(3)
+    clients = [bearer_client(UserFactory(staff=True)) for _ in range(SETTLERS)]
+
+    def settle(client):
+        return lambda: (
+            client.post(
+                "/api/vendor/payments/settle", {"booking_item_ids": ids}, format="json"
+            ).status_code
+        )
+
+    statuses = all_at_once([settle(client) for client in clients])
+
+    assert sorted(statuses) == [200] + [409] * (SETTLERS - 1)
+    assert BookingItem.objects.filter(pk__in=ids, payment_settled=True).count() == 3
+    # One settlement event per line: nobody's settle half-applied.
+    assert FulfilmentEvent.objects.filter(action=FulfilmentAction.SETTLED).count() == 3
+    settlers = set(
+        BookingItem.objects.filter(pk__in=ids).values_list("payment_settled_by", flat=True)
+    )
+    assert len(settlers) == 1
+
+
+def test_overlapping_settles_never_settle_a_line_twice():
+    first, shared, last = supplied_lines(3)
+    staff = UserFactory(staff=True)
+
+    results = all_at_once(
+        [
+            lambda: services.settle_by_hand(item_ids=[first, shared], actor=staff),
+            lambda: services.settle_by_hand(item_ids=[shared, last], actor=staff),
+        ]
+    )
+
+    settled = [r for r in results if isinstance(r, int)]
+    assert len(settled) == 1, results
+    assert (
+        FulfilmentEvent.objects.filter(
+            action=FulfilmentAction.SETTLED, booking_item_id=shared
+        ).count()
+        == 1
+    )
+
+
+def test_control_without_the_row_locks_both_settles_pass(monkeypatch):
+    """Without select_for_update both requests read the lines unsettled and both pass their
+    checks: the lock, not luck, makes the test above hold (the conditional UPDATE then stops
+    the second from writing, so it fails loudly instead of paying twice)."""
+    ids = supplied_lines(2)
+    staff = UserFactory(staff=True)
+    gate = threading.Barrier(2, timeout=60)
+    unlocked = BookingItem.objects.filter
+
+    def without_lock(wanted):
+        lines = list(unlocked(pk__in=sorted(set(wanted))).select_related("item").order_by("pk"))
+        gate.wait()  # both have read the lines before either writes
+        return lines
+
+    monkeypatch.setattr(services, "_locked_lines", without_lock)
+    results = all_at_once(
+        [lambda: services.settle_by_hand(item_ids=ids, actor=staff) for _ in range(2)]
+    )
+
+    # Both passed the checks; the conditional UPDATE let one write and refused the other.
+    assert sorted(type(r).__name__ for r in results) == ["AlreadySettled", "int"]
+    assert FulfilmentEvent.objects.filter(action=FulfilmentAction.SETTLED).count() == 2
