@@ -41,6 +41,8 @@ from legacy.importers.hr import (
 )
 from legacy.importers.messaging import (
     AudioNotesImporter,
+    ClientMessagesImporter,
+    ClientNotificationsImporter,
     WhatsAppConversationsImporter,
     WhatsAppKeywordsImporter,
     WhatsAppMessagesImporter,
@@ -104,6 +106,8 @@ IMPORTERS: list[type[TableImporter]] = [
     WhatsAppConversationsImporter,
     WhatsAppMessagesImporter,
     AudioNotesImporter,
+    ClientNotificationsImporter,
+    ClientMessagesImporter,
 ]
 
 _VENDOR = "vendor workflow (accept, reject, supply, verify, settle)"
@@ -120,8 +124,6 @@ NOT_BUILT_TABLES: dict[str, str] = {
     "vendor_messages": _VENDOR,
     "vendor_notifications": _VENDOR,
     "client_activity_log": _CRM,
-    "client_messages": _CRM,
-    "client_notifications": _CRM,
     "customers": _CRM,
     "notifications": _CRM,
     "rack_items": _RACKS,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from legacy import conversions as c
 from legacy.files import FileNotFound
-from legacy.importers.base import TableImporter
+from legacy.importers.base import TableImporter, timestamps_kept
 from legacy.source import Row
 
 _DOMAIN = "messaging (WhatsApp, voice notes)"
@@ -323,3 +323,215 @@ class AudioNotesImporter(TableImporter):
 
     def key(self, obj: Any) -> tuple[Any, ...]:
         return (obj.pk, obj.booking_id, obj.user_id, obj.status, obj.is_played_by_admin)
+
+
+NOTIFICATION_KINDS = {
+    "booking_created": "booking_created",
+    "booking_updated": "booking_updated",
+    # The legacy's edit requests (a customer changed a booking): ours "updated".
+    "booking_edited": "booking_updated",
+    "booking_approved": "booking_approved",
+    "booking_rejected": "booking_rejected",
+    "payment_received": "payment_success",
+    "payment_success": "payment_success",
+    "refund_processed": "refund_processed",
+    "admin_message": "admin_message",
+    "reminder": "reminder",
+    "other": "other",
+}
+PRIORITIES = {
+    "normal": "normal",
+    "info": "info",
+    "low": "info",
+    "warning": "warning",
+    "high": "warning",
+    "critical": "critical",
+    "urgent": "critical",
+}
+
+
+class _HidesDeletedRows(TableImporter):
+    """Rows the legacy had hidden (deleted by their reader) are not imported: they are
+    counted as skipped and reported, as the legacy's screens never showed them."""
+
+    deleted_columns: ClassVar[tuple[str, ...]]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.hidden = 0
+
+    def rows(self) -> Any:
+        for row in super().rows():
+            if any(c.flag(row[column]) for column in self.deleted_columns):
+                self.hidden += 1
+                self.ctx.report.converted(
+                    f"{self.table}.{self.deleted_columns[0]}", "deleted by its reader: not imported"
+                )
+                continue
+            yield row
+
+    def finish(self) -> None:
+        self.ctx.report.table(self.table).skipped += self.hidden
+
+
+class ClientNotificationsImporter(_HidesDeletedRows):
+    """client_notifications rows become notify's Notification (new ids: notify's table is
+    the legacy's `notifications`) with their NotificationDetail, whose event key names the
+    legacy row."""
+
+    table = "client_notifications"
+    model_label = "messaging.NotificationDetail"
+    domain = _DOMAIN
+    deleted_columns = ("is_deleted",)
+    homes: ClassVar[dict[str, str]] = {
+        "id": "detail.event_key (legacy-client-notification:<id>)",
+        "user_id": "notification.user",
+        "type": "detail.kind",
+        "title": "notification.title",
+        "message": "notification.message",
+        "booking_id": "notification.booking_id",
+        "link": "detail.link",
+        "is_read": "notification.is_read",
+        "read_at": "detail.read_at",
+        "priority": "detail.priority",
+        "created_at": "notification.created_at",
+    }
+    dropped: ClassVar[dict[str, str]] = {
+        "is_deleted": "deleted rows are not imported (counted as skipped)",
+    }
+
+    def convert(self, row: Row) -> models.Model:
+        from messaging.models import NotificationDetail
+        from notify.models import Notification
+
+        ctx = self.ctx
+        created = c.utc("created_at", row["created_at"])
+        read_at = c.utc_aware(row["read_at"])
+        is_read = c.flag(row["is_read"]) or read_at is not None
+        kind = ctx.choose(
+            "type", NOTIFICATION_KINDS, c.text(row["type"]).strip().lower(), "other", "other"
+        )
+        priority = ctx.choose(
+            "priority", PRIORITIES, c.text(row["priority"]).strip().lower(), "normal", "normal"
+        )
+        notification = Notification(
+            user_id=ctx.parent("user_id", "users", row["user_id"]),
+            title=c.bounded("title", row["title"], 255),
+            message=c.text(row["message"]),
+            booking_id=ctx.maybe_parent("booking_id", "bookings", row["booking_id"]),
+            is_read=is_read,
+            created_at=created,
+            updated_at=read_at or created,
+        )
+        # Saved here: the detail's key is the notification's id; its legacy times are kept.
+        with timestamps_kept([Notification]):
+            notification.save()
+        return NotificationDetail(
+            notification=notification,
+            kind=kind,
+            link=c.bounded("link", row["link"], 500),
+            priority=priority,
+            read_at=read_at or (created if is_read else None),
+            event_key=f"legacy-client-notification:{row['id']}",
+        )
+
+    def key(self, obj: Any) -> tuple[Any, ...]:
+        return (obj.event_key, obj.kind, obj.priority, obj.link)
+
+
+class ClientMessagesImporter(_HidesDeletedRows):
+    """client_messages rows become thread messages; each legacy thread_id a thread of the
+    customer on either side (made when its first message goes by)."""
+
+    table = "client_messages"
+    model_label = "messaging.ThreadMessage"
+    domain = _DOMAIN
+    deleted_columns = ("is_deleted_by_sender", "is_deleted_by_recipient")
+    homes: ClassVar[dict[str, str]] = {
+        "id": "id",
+        "thread_id": "thread.key",
+        "sender_id": "sender (and from_staff)",
+        "recipient_id": "thread.customer when the sender is staff",
+        "subject": "thread.subject (its first message's)",
+        "message": "body",
+        "booking_id": "thread.booking (its first message's)",
+        "is_read": "read_at",
+        "read_at": "read_at",
+        "created_at": "created_at",
+    }
+    dropped: ClassVar[dict[str, str]] = {
+        "parent_message_id": "a thread's messages are ordered by time; never read",
+        "is_deleted_by_sender": "hidden rows are not imported (counted as skipped)",
+        "is_deleted_by_recipient": "hidden rows are not imported (counted as skipped)",
+    }
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.staff: set[int] = set()
+        # Legacy thread id -> our thread's id (one small entry per thread).
+        self.threads: dict[str, int] = {}
+
+    def prepare(self) -> None:
+        from accounts.models import User
+
+        self.staff = set(User.objects.filter(is_staff=True).values_list("pk", flat=True))
+
+    def _thread(self, row: Row, sender_id: int, from_staff: bool) -> int:
+        from messaging.models import MessageThread
+
+        key = c.bounded("thread_id", row["thread_id"], 100).strip()
+        if not key:
+            raise c.Invalid("thread_id", "missing")
+        if key in self.threads:
+            return self.threads[key]
+        customer_id = sender_id
+        if from_staff:
+            customer_id = self.ctx.parent("recipient_id", "users", row["recipient_id"])
+            if customer_id in self.staff:
+                raise c.Invalid("recipient_id", "a thread between two staff members")
+        booking_id = self.ctx.maybe_parent("booking_id", "bookings", row["booking_id"])
+        with timestamps_kept([MessageThread]):
+            thread = MessageThread.objects.create(
+                key=key,
+                customer_id=customer_id,
+                subject=c.bounded("subject", row["subject"], 255),
+                booking_id=booking_id,
+                last_message_at=c.utc("created_at", row["created_at"]),
+                created_at=c.utc("created_at", row["created_at"]),
+            )
+        self.threads[key] = thread.pk
+        return thread.pk
+
+    def convert(self, row: Row) -> models.Model:
+        from messaging.models import ThreadMessage
+
+        sender_id = self.ctx.parent("sender_id", "users", row["sender_id"])
+        from_staff = sender_id in self.staff
+        created = c.utc("created_at", row["created_at"])
+        read_at = c.utc_aware(row["read_at"])
+        if read_at is None and c.flag(row["is_read"]):
+            read_at = created
+        return ThreadMessage(
+            id=row["id"],
+            thread_id=self._thread(row, sender_id, from_staff),
+            sender_id=sender_id,
+            from_staff=from_staff,
+            body=c.text(row["message"]),
+            read_at=read_at,
+            created_at=created,
+        )
+
+    def finish(self) -> None:
+        """Each thread's newest message kept on the thread (one UPDATE)."""
+        from messaging.models import MessageThread, ThreadMessage
+
+        super().finish()
+        newest = ThreadMessage.objects.filter(thread=OuterRef("pk")).order_by("-created_at", "-id")
+        # Only imported threads exist: the target was empty (or emptied by --replace).
+        MessageThread.objects.update(
+            last_message=Coalesce(Subquery(newest.values("body")[:1]), Value("")),
+            last_message_at=Coalesce(Subquery(newest.values("created_at")[:1]), "last_message_at"),
+        )
+
+    def key(self, obj: Any) -> tuple[Any, ...]:
+        return (obj.pk, obj.thread_id, obj.sender_id, obj.from_staff, obj.body, obj.read_at)

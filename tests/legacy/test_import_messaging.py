@@ -1,8 +1,9 @@
 # The legacy DDL is restated one column list per line, with naive datetimes (the quirk under
 # test): long lines and naive datetimes are intended here.
 # ruff: noqa: E501, DTZ001
-"""The legacy WhatsApp conversations, messages, keyword responses, quick replies and voice
-notes through manage.py import_legacy. Invented rows only."""
+"""The legacy WhatsApp conversations, messages, keyword responses, quick replies, voice notes,
+client notifications and client messages through manage.py import_legacy. Invented rows
+only."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -13,11 +14,15 @@ from django.db import connection
 
 from messaging.models import (
     AudioNote,
+    MessageThread,
+    NotificationDetail,
+    ThreadMessage,
     WhatsAppConversation,
     WhatsAppKeywordResponse,
     WhatsAppMessage,
     WhatsAppQuickReply,
 )
+from notify.models import Notification
 from tests.legacy import legacy_db
 from tests.legacy.test_import import _import
 from tests.messaging.test_audio_notes import WEBM
@@ -34,7 +39,7 @@ INNODB = legacy_db.INNODB
 MYISAM = legacy_db.MYISAM
 _J = legacy_db._J
 
-# The legacy's CREATE TABLEs of these five tables (schema only).
+# The legacy's CREATE TABLEs of these tables (schema only).
 SCHEMA = {
     "whatsapp_keyword_responses": f"""(
   id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, keywords varchar(255) DEFAULT NULL, response longtext DEFAULT NULL,
@@ -55,6 +60,18 @@ SCHEMA = {
   id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, conversation_id int(11) NOT NULL, direction varchar(16) NOT NULL,
   message_type varchar(32) NOT NULL, text_content text DEFAULT NULL, provider_message_id varchar(255) DEFAULT NULL,
   status varchar(32) NOT NULL, message_metadata {_J}, created_at datetime NOT NULL
+) {INNODB}""",
+    "client_notifications": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int(11) NOT NULL, type varchar(50) NOT NULL,
+  title varchar(255) NOT NULL, message text NOT NULL, booking_id int(11) DEFAULT NULL, link varchar(500) DEFAULT NULL,
+  is_read tinyint(1) NOT NULL, is_deleted tinyint(1) NOT NULL, priority varchar(20) NOT NULL,
+  created_at datetime NOT NULL, read_at datetime DEFAULT NULL
+) {INNODB}""",
+    "client_messages": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, thread_id varchar(100) NOT NULL, sender_id int(11) NOT NULL,
+  recipient_id int(11) NOT NULL, subject varchar(255) DEFAULT NULL, message text NOT NULL, booking_id int(11) DEFAULT NULL,
+  parent_message_id int(11) DEFAULT NULL, is_read tinyint(1) NOT NULL, is_deleted_by_sender tinyint(1) NOT NULL,
+  is_deleted_by_recipient tinyint(1) NOT NULL, created_at datetime NOT NULL, read_at datetime DEFAULT NULL
 ) {INNODB}""",
     "client_audio_notes": f"""(
   id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_id int(11) NOT NULL, user_id int(11) NOT NULL,
@@ -101,6 +118,28 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
              "message_metadata": json.dumps({"auto": True, "keyword_id": "3"}),
              "created_at": T0 + timedelta(minutes=2)},
         ],
+        "client_notifications": [
+            {"id": 50, "user_id": 2, "type": "payment_received", "title": "Paid", "message": "Rs 500",
+             "booking_id": 100, "link": "/book/100", "is_read": 1, "is_deleted": 0, "priority": "loud",
+             "created_at": T0, "read_at": None},
+            {"id": 51, "user_id": 2, "type": "booking_created", "title": "Cleared", "message": "x",
+             "booking_id": None, "link": None, "is_read": 0, "is_deleted": 1, "priority": "normal",
+             "created_at": T0, "read_at": None},
+        ],
+        "client_messages": [
+            {"id": 60, "thread_id": "client_2_0a1b2c3d", "sender_id": 2, "recipient_id": 1,
+             "subject": "Stage lights", "message": "Can we add lights?", "booking_id": 100,
+             "parent_message_id": None, "is_read": 1, "is_deleted_by_sender": 0,
+             "is_deleted_by_recipient": 0, "created_at": T0, "read_at": None},
+            {"id": 61, "thread_id": "client_2_0a1b2c3d", "sender_id": 1, "recipient_id": 2,
+             "subject": None, "message": "Yes, blue ones.", "booking_id": None,
+             "parent_message_id": 60, "is_read": 0, "is_deleted_by_sender": 0,
+             "is_deleted_by_recipient": 0, "created_at": T0 + timedelta(hours=1), "read_at": None},
+            {"id": 62, "thread_id": "admin_1_ffff0000", "sender_id": 1, "recipient_id": 2,
+             "subject": "Hidden", "message": "deleted", "booking_id": None,
+             "parent_message_id": None, "is_read": 0, "is_deleted_by_sender": 1,
+             "is_deleted_by_recipient": 0, "created_at": T0, "read_at": None},
+        ],
         "client_audio_notes": [
             {"id": 40, "booking_id": 100, "user_id": 2, "audio_file_path": "audio/2025/03/abc.webm",
              "audio_duration_seconds": 9, "file_size_bytes": 1, "mime_type": "audio/webm",
@@ -135,8 +174,9 @@ def test_whatsapp_and_voice_notes_keep_ids_texts_and_files(messaging_legacy, tmp
         legacy_db.drop()
 
     assert report["committed"] is True, report["failures"]
+    hidden = {"client_notifications": 1, "client_messages": 1}
     for table in SCHEMA:
-        assert report["checks"]["counts"][table]["skipped"] == 0, table
+        assert report["checks"]["counts"][table]["skipped"] == hidden.get(table, 0), table
         assert report["tables"][table]["checksum_legacy"]
     assert not {entry["table"] for entry in report["ledger"]} & set(SCHEMA)
 
@@ -171,6 +211,43 @@ def test_whatsapp_and_voice_notes_keep_ids_texts_and_files(messaging_legacy, tmp
         True,
         3,
         "rm-1",
+    )
+
+    # Customers' notifications (new ids beside notify's own), the one they cleared left out.
+    detail = NotificationDetail.objects.select_related("notification").get()
+    assert (detail.event_key, detail.kind, detail.priority, detail.link) == (
+        "legacy-client-notification:50",
+        "payment_success",
+        "normal",
+        "/book/100",
+    )
+    paid = detail.notification
+    assert (paid.user_id, paid.title, paid.booking_id, paid.is_read) == (2, "Paid", 100, True)
+    assert paid.created_at == T0.replace(tzinfo=UTC)
+    assert detail.read_at == T0.replace(tzinfo=UTC)
+    assert Notification.objects.count() == 1
+
+    # Messages in their thread, the customer's side whoever wrote first.
+    thread = MessageThread.objects.get()
+    assert (thread.key, thread.customer_id, thread.subject, thread.booking_id) == (
+        "client_2_0a1b2c3d",
+        2,
+        "Stage lights",
+        100,
+    )
+    assert (thread.last_message, thread.created_at) == ("Yes, blue ones.", T0.replace(tzinfo=UTC))
+    assert thread.last_message_at == (T0 + timedelta(hours=1)).replace(tzinfo=UTC)
+    question, answer_ = ThreadMessage.objects.order_by("id")
+    assert (question.pk, question.from_staff, question.read_at) == (
+        60,
+        False,
+        T0.replace(tzinfo=UTC),
+    )
+    assert (answer_.pk, answer_.from_staff, answer_.sender_id, answer_.read_at) == (
+        61,
+        True,
+        1,
+        None,
     )
 
     note = AudioNote.objects.get(pk=40)
