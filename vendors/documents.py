@@ -118,6 +118,9 @@ class InvoiceRequest:
     booking_id: int | None
     day: date
 
+    def selection(self) -> str:
+        return json.dumps(self.as_kwargs(), sort_keys=True)
+
     def as_kwargs(self) -> dict[str, Any]:
         return {
             "vendor_id": self.vendor_id,
@@ -152,10 +155,10 @@ def invoice_data(request: InvoiceRequest) -> dict[str, Any] | None:
     if not rows:
         return None
     items = [summary_item(line) for line in rows]
-    total = sum((line.vendor_amount for line in rows), Decimal("0"))
+    total = sum((line_amount(line) for line in rows), Decimal("0"))
     every_settled = all(line.payment_settled for line in rows)
     # Stable for a day and a selection, so the same request finds the same PDF.
-    number = f"INV-{vendor.pk}-{request.day:%Y%m%d}-{_hash(json.dumps(request.as_kwargs(), sort_keys=True))[:6].upper()}"
+    number = f"INV-{vendor.pk}-{request.day:%Y%m%d}-{_hash(request.selection())[:6].upper()}"
     return {
         "invoice_number": number,
         "issue_date": request.day.isoformat(),
@@ -174,6 +177,12 @@ def invoice_data(request: InvoiceRequest) -> dict[str, Any] | None:
     }
 
 
+def line_amount(line: BookingItem) -> Decimal:
+    """What the vendor is paid for the line, as selectors.summary_lines annotated it."""
+    amount: Decimal = line.vendor_amount  # type: ignore[attr-defined]
+    return amount
+
+
 def summary_item(line: BookingItem) -> dict[str, Any]:
     """One line of the settlement summary and invoice, as vendor_payments.py answered it."""
     unit = line.item.vendor_price if line.item is not None and line.item.vendor_price else None
@@ -185,7 +194,7 @@ def summary_item(line: BookingItem) -> dict[str, Any]:
         "item_image_url": line.image_url or None,
         "quantity": line.quantity,
         "unit_price": unit or Decimal("0"),
-        "total_price": line.vendor_amount,
+        "total_price": line_amount(line),
         "customer_unit_price": line.unit_price,
         "customer_total_price": line.total_price,
         "supplied_at": naive_utc(line.supplied_at),
@@ -194,7 +203,7 @@ def summary_item(line: BookingItem) -> dict[str, Any]:
         "supply_verified": line.supply_verified,
         "payment_settled": line.payment_settled,
         "payment_settled_at": naive_utc(line.payment_settled_at),
-        "event_date": line.event_date.isoformat() if line.event_date else None,
+        "event_date": line.event_date.isoformat(),
     }
 
 
@@ -216,7 +225,7 @@ def invoice_document(request: InvoiceRequest) -> Document | None:
     return _document(
         INVOICES_FOLDER,
         request.vendor_id,
-        json.dumps(request.as_kwargs(), sort_keys=True),
+        request.selection(),
         html,
         filename,
     )

@@ -1,3 +1,4 @@
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -55,3 +56,10 @@ def supplied(line, *, verified: bool = True):
     line.verified_at = timezone.now() if verified else None
     line.save()
     return line
+
+
+def naive(moment):
+    """A record timestamp as the legacy sent it: naive UTC, to the second."""
+    from django.utils import timezone
+
+    return timezone.make_naive(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -11,15 +11,12 @@ from django.utils import timezone
 from bookings.choices import BookingItemStatus
 from notify.models import Notification, OutboundSms
 from tests.factories import UserFactory, VendorFactory
+from tests.vendors.conftest import naive
 from vendors.choices import FulfilmentAction
 from vendors.models import BookingItemRejection, FulfilmentEvent, VendorNotification
 from vendors.tasks import fulfilment_event_notify
 
 pytestmark = pytest.mark.django_db
-
-
-def naive(moment):
-    return timezone.make_naive(moment, timezone.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def notify_all():

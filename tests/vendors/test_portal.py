@@ -8,15 +8,12 @@ from django.utils import timezone
 
 from bookings.models import Item
 from tests.factories import BookingItemFactory, ItemFactory, VendorFactory
+from tests.vendors.conftest import naive
 from vendors.models import VendorNotification
 
 pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"
-
-
-def naive(moment):
-    return timezone.make_naive(moment, timezone.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def test_profile_with_its_counters(vendor_client, vendor, line, biryani):

@@ -13,15 +13,11 @@ from payments.choices import PaymentPurpose, PaymentStatus
 from payments.models import Payment, Refund
 from tests.conftest import bearer_client
 from tests.factories import BookingItemFactory, ItemFactory, VendorFactory
-from tests.vendors.conftest import supplied
+from tests.vendors.conftest import naive, supplied
 from vendors.choices import FulfilmentAction
 from vendors.models import FulfilmentEvent, VendorSettlement
 
 pytestmark = pytest.mark.django_db
-
-
-def naive(moment):
-    return timezone.make_naive(moment, timezone.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def summary_line(line, **changes):

@@ -12,14 +12,10 @@ from accounts.models import User, VendorProfile
 from notify.models import OutboundSms
 from tests.conftest import bearer_client
 from tests.factories import BookingItemFactory, UserFactory, VendorFactory
-from tests.vendors.conftest import supplied
+from tests.vendors.conftest import naive, supplied
 from vendors.models import BookingItemRejection
 
 pytestmark = pytest.mark.django_db
-
-
-def naive(moment):
-    return timezone.make_naive(moment, timezone.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def vendor_body(vendor, **changes):
