@@ -31,6 +31,7 @@ PROJECT_APPS = (
     "messaging",
     "racks",
     "brokers",
+    "vendors",
 )
 
 ROW_FACTORIES: dict[type[Model], type[factories.ModelFactory[Any]]] = {
