@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from lebrq.admin import LargeTableAdmin
 from vendors.models import (
     BookingItemRejection,
     FulfilmentEvent,
@@ -10,7 +11,7 @@ from vendors.models import (
 
 
 @admin.register(FulfilmentEvent)
-class FulfilmentEventAdmin(admin.ModelAdmin[FulfilmentEvent]):
+class FulfilmentEventAdmin(LargeTableAdmin[FulfilmentEvent]):
     """The audit log: read only (the steps are taken through the API and its services)."""
 
     list_display = ("created_at", "booking_item", "action", "vendor", "actor")
@@ -27,14 +28,14 @@ class FulfilmentEventAdmin(admin.ModelAdmin[FulfilmentEvent]):
 
 
 @admin.register(BookingItemRejection)
-class BookingItemRejectionAdmin(admin.ModelAdmin[BookingItemRejection]):
+class BookingItemRejectionAdmin(LargeTableAdmin[BookingItemRejection]):
     list_display = ("rejected_at", "booking_item", "vendor", "rejection_note")
     list_select_related = ("booking_item", "vendor")
     raw_id_fields = ("booking_item", "vendor")
 
 
 @admin.register(VendorNotification)
-class VendorNotificationAdmin(admin.ModelAdmin[VendorNotification]):
+class VendorNotificationAdmin(LargeTableAdmin[VendorNotification]):
     list_display = ("created_at", "vendor_user", "type", "title", "is_read", "is_deleted")
     list_filter = ("type", "is_read", "is_deleted")
     list_select_related = ("vendor_user",)
@@ -56,13 +57,28 @@ class VendorSettlementLineInline(admin.TabularInline[VendorSettlementLine, Vendo
 
 
 @admin.register(VendorSettlement)
-class VendorSettlementAdmin(admin.ModelAdmin[VendorSettlement]):
+class VendorSettlementAdmin(LargeTableAdmin[VendorSettlement]):
     """Payouts prepared through Razorpay: read only (money moves through the API)."""
 
     list_display = ("created_at", "vendor", "amount", "payment", "settled_at", "refusal")
     list_select_related = ("vendor", "payment")
     raw_id_fields = ("payment", "vendor", "prepared_by")
     inlines = [VendorSettlementLineInline]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(VendorSettlementLine)
+class VendorSettlementLineAdmin(LargeTableAdmin[VendorSettlementLine]):
+    """The booking items each payout settles (also shown inline on the payout)."""
+
+    list_display = ("settlement", "booking_item", "amount")
+    list_select_related = ("settlement", "booking_item")
+    raw_id_fields = ("settlement", "booking_item")
 
     def has_add_permission(self, request: object) -> bool:
         return False
