@@ -68,3 +68,12 @@ class RackOrderAdmin(LargeTableAdmin[RackOrder]):
         "updated_at",
     )
     inlines = [RackOrderLineInline]
+
+
+@admin.register(RackOrderLine)
+class RackOrderLineAdmin(LargeTableAdmin[RackOrderLine]):
+    list_display = ("order", "product_name", "quantity", "unit_price", "subtotal")
+    search_fields = ("=order__order_reference",)
+    list_select_related = ("order",)
+    raw_id_fields = ("order", "product")
+    readonly_fields = ("order", "product", "product_name", "quantity", "unit_price", "subtotal")

@@ -109,7 +109,14 @@ class ProductWriteSerializer(serializers.Serializer[Any]):
     )
     delivery_time = TextField(max_length=100)
     category = TextField(max_length=100)
-    status = serializers.ChoiceField(choices=ProductStatus.choices, required=False, allow_null=True)
+    # A plain string with its values checked (not a ChoiceField): an enum of its own named
+    # "status" would collide with the other apps' in the OpenAPI schema.
+    status = serializers.CharField(max_length=32, required=False, allow_null=True)
+
+    def validate_status(self, value: str | None) -> str | None:
+        if value is not None and value not in ProductStatus.values:
+            raise serializers.ValidationError(f"One of {', '.join(ProductStatus.values)}.")
+        return value
 
     def values(self) -> dict[str, Any]:
         data = dict(self.validated_data)
@@ -124,7 +131,7 @@ class ProductWriteSerializer(serializers.Serializer[Any]):
         return data
 
 
-class ProductSerializer(serializers.ModelSerializer[RackProduct]):
+class RackProductSerializer(serializers.ModelSerializer[RackProduct]):
     rack_id = serializers.IntegerField(read_only=True)
     description = BlankAsNullField()
     image_url = BlankAsNullField()
@@ -133,6 +140,7 @@ class ProductSerializer(serializers.ModelSerializer[RackProduct]):
     price = serializers.FloatField(read_only=True)
     delivery_time = BlankAsNullField()
     category = BlankAsNullField()
+    status = serializers.CharField(read_only=True)
     created_at = NaiveUtcDateTimeField(read_only=True)
     updated_at = NaiveUtcDateTimeField(read_only=True)
 
@@ -197,7 +205,7 @@ class RackSerializer(serializers.ModelSerializer[Rack]):
         products = getattr(rack, "product_list", None)
         if products is None:
             products = list(rack.products.order_by("id"))
-        return ProductSerializer(products, many=True).data  # type: ignore[return-value]
+        return RackProductSerializer(products, many=True).data  # type: ignore[return-value]
 
 
 class ListQuerySerializer(serializers.Serializer[Any]):
@@ -209,7 +217,7 @@ class ProductListQuerySerializer(serializers.Serializer[Any]):
     status_filter = serializers.CharField(required=False, allow_blank=True, default="active")
 
 
-class QrSerializer(serializers.Serializer[Any]):
+class RackQrSerializer(serializers.Serializer[Any]):
     """The legacy's {qr_code_base64, qr_code_url, rack_url}, with the HEAD screen's success
     and existing. Both images are the PNG data URI: the screen uses qr_code_base64 as a link
     and an <Image> source and splits the base64 off it after the comma."""
@@ -329,7 +337,7 @@ class OrderCreateSerializer(serializers.Serializer[Any]):
         )
 
 
-class OrderSerializer(serializers.ModelSerializer[RackOrder]):
+class RackOrderSerializer(serializers.ModelSerializer[RackOrder]):
     user_id = serializers.IntegerField(read_only=True)
     rack_id = serializers.IntegerField(read_only=True)
     total_amount = serializers.FloatField(read_only=True)
@@ -406,12 +414,12 @@ class OrderSerializer(serializers.ModelSerializer[RackOrder]):
         return order.payment.order_id if order.payment is not None else None
 
 
-class StaffOrderSerializer(OrderSerializer):
+class StaffRackOrderSerializer(RackOrderSerializer):
     user_name = serializers.SerializerMethodField()
     user_mobile = serializers.CharField(source="user.mobile", read_only=True)
 
-    class Meta(OrderSerializer.Meta):
-        fields = ["user_name", "user_mobile", *OrderSerializer.Meta.fields]
+    class Meta(RackOrderSerializer.Meta):
+        fields = ["user_name", "user_mobile", *RackOrderSerializer.Meta.fields]
 
     def get_user_name(self, order: RackOrder) -> str:
         user = order.user

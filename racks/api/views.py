@@ -71,7 +71,7 @@ class RackByCodeView(PublicAPIView):
 class ProductListView(PublicAPIView):
     @extend_schema(
         parameters=[serializers.ProductListQuerySerializer],
-        responses=serializers.ProductSerializer(many=True),
+        responses=serializers.RackProductSerializer(many=True),
         summary=f"Products of every rack (at most {selectors.ALL_PRODUCTS_CAP})",
     )
     def get(self, request: Request) -> Response:
@@ -81,7 +81,7 @@ class ProductListView(PublicAPIView):
             active_only=query.validated_data["active_only"],
             status=query.validated_data["status_filter"],
         )
-        return Response(serializers.ProductSerializer(products, many=True).data)
+        return Response(serializers.RackProductSerializer(products, many=True).data)
 
 
 # --- Staff -----------------------------------------------------------------------------------
@@ -144,11 +144,11 @@ class RackQrView(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: serializers.QrSerializer, 404: None, **_STAFF_ERRORS},
+        responses={200: serializers.RackQrSerializer, 404: None, **_STAFF_ERRORS},
         summary="The rack's QR code (PNG data URI) and the shop address it opens",
     )
     def post(self, request: Request, rack_id: int) -> Response:
-        return Response(serializers.QrSerializer(selectors.rack_qr(rack_id=rack_id)).data)
+        return Response(serializers.RackQrSerializer(selectors.rack_qr(rack_id=rack_id)).data)
 
 
 @extend_schema(tags=["racks"])
@@ -157,13 +157,15 @@ class ProductCreateView(APIView):
 
     @extend_schema(
         request=serializers.ProductWriteSerializer,
-        responses={201: serializers.ProductSerializer, 400: None, 404: None, **_STAFF_ERRORS},
+        responses={201: serializers.RackProductSerializer, 400: None, 404: None, **_STAFF_ERRORS},
     )
     def post(self, request: Request, rack_id: int) -> Response:
         body = serializers.ProductWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         product = services.product_create(rack_id=rack_id, values=body.values())
-        return Response(serializers.ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.RackProductSerializer(product).data, status=status.HTTP_201_CREATED
+        )
 
 
 @extend_schema(tags=["racks"])
@@ -172,13 +174,13 @@ class ProductAdminItemView(APIView):
 
     @extend_schema(
         request=serializers.ProductWriteSerializer,
-        responses={200: serializers.ProductSerializer, 400: None, 404: None},
+        responses={200: serializers.RackProductSerializer, 400: None, 404: None},
     )
     def patch(self, request: Request, product_id: int) -> Response:
         body = serializers.ProductWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         product = services.product_update(product_id=product_id, values=body.values())
-        return Response(serializers.ProductSerializer(product).data)
+        return Response(serializers.RackProductSerializer(product).data)
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: None})
     def delete(self, request: Request, product_id: int) -> Response:
@@ -207,7 +209,7 @@ class StaffOrderListView(APIView):
         )
         return Response(
             {
-                "orders": serializers.StaffOrderSerializer(page.orders, many=True).data,
+                "orders": serializers.StaffRackOrderSerializer(page.orders, many=True).data,
                 "total": page.total,
                 "page": page.page,
                 "page_size": page.page_size,
@@ -225,8 +227,8 @@ class OrderCreateView(APIView):
     @extend_schema(
         request=serializers.OrderCreateSerializer,
         responses={
-            201: serializers.OrderSerializer,
-            200: serializers.OrderSerializer,
+            201: serializers.RackOrderSerializer,
+            200: serializers.RackOrderSerializer,
             400: None,
             401: None,
             404: None,
@@ -249,7 +251,7 @@ class OrderCreateView(APIView):
             order, created = services.order_place_unpaid(user=user, request=order_request), True
         order = selectors.order_for_customer(user=user, order_id=order.pk)
         return Response(
-            serializers.OrderSerializer(order).data,
+            serializers.RackOrderSerializer(order).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -258,10 +260,10 @@ class OrderCreateView(APIView):
 class OrderItemView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: serializers.OrderSerializer, 401: None, 404: None})
+    @extend_schema(responses={200: serializers.RackOrderSerializer, 401: None, 404: None})
     def get(self, request: Request, order_id: int) -> Response:
         order = selectors.order_for_customer(user=authenticated_user(request), order_id=order_id)
-        return Response(serializers.OrderSerializer(order).data)
+        return Response(serializers.RackOrderSerializer(order).data)
 
 
 @extend_schema(tags=["racks"])
@@ -270,7 +272,13 @@ class SurpriseGiftView(APIView):
 
     @extend_schema(
         request=serializers.SurpriseGiftSerializer,
-        responses={200: serializers.OrderSerializer, 400: None, 401: None, 404: None, 409: None},
+        responses={
+            200: serializers.RackOrderSerializer,
+            400: None,
+            401: None,
+            404: None,
+            409: None,
+        },
         summary="Where the order's surprise gift goes",
     )
     def post(self, request: Request, order_id: int) -> Response:
@@ -279,4 +287,4 @@ class SurpriseGiftView(APIView):
         user = authenticated_user(request)
         services.surprise_gift_save(user=user, order_id=order_id, gift=body.gift())
         order = selectors.order_for_customer(user=user, order_id=order_id)
-        return Response(serializers.OrderSerializer(order).data)
+        return Response(serializers.RackOrderSerializer(order).data)

@@ -254,7 +254,12 @@ def test_staff_add_a_product_as_the_screen_sends_it(staff_client):
 
 def test_a_product_needs_a_name_and_a_sane_price(staff_client):
     rack = RackFactory()
-    for body in ({"price": 10}, {"name": "X", "price": -1}, {"name": "X", "price": "abc"}):
+    for body in (
+        {"price": 10},
+        {"name": "X", "price": -1},
+        {"name": "X", "price": "abc"},
+        {"name": "X", "price": 1, "status": "sold"},
+    ):
         response = staff_client.post(f"/api/racks/admin/{rack.pk}/products", body, format="json")
         assert response.status_code == 400, body
         assert {"detail", "message", "code"} <= response.json().keys()
