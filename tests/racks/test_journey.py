@@ -19,7 +19,7 @@ from tests.racks.test_orders import cart_line, gift_form, order_payload, pay_fir
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def eventually[T](read: Callable[[], T], timeout: float = 30) -> T:
+def eventually[T](read: Callable[[], T | None], timeout: float = 30) -> T:
     deadline = time.monotonic() + timeout
     while not (value := read()):
         if time.monotonic() > deadline:
