@@ -156,3 +156,34 @@ def test_payments_captured_at_once_for_pending_orders_never_oversell():
     assert RackOrder.objects.filter(payment_status="completed").count() == 2
     assert RackOrder.objects.filter(payment_status="refunded").count() == 3
     assert Refund.objects.count() == 3
+
+
+def test_control_read_then_write_stock_oversells(monkeypatch):
+    """The same race with the stock read first and written after (what an ORM save does),
+    every buyer reading before anyone writes: all of them are sold the last 3 units. The
+    conditional UPDATE above is what prevents it."""
+    product = RackProductFactory(price=Decimal("100.00"), stock_quantity=3)
+    services.default_rack()
+    buyers = [UserFactory() for _ in range(4)]
+    everyone_read = threading.Barrier(len(buyers), timeout=60)
+
+    def read_then_write(quantities):
+        for product_id, quantity in quantities:
+            row = RackProduct.objects.get(pk=product_id)
+            if row.stock_quantity < quantity:
+                raise OutOfStock()
+            everyone_read.wait()
+            row.stock_quantity = max(row.stock_quantity - quantity, 0)
+            row.save(update_fields=["stock_quantity"])
+
+    monkeypatch.setattr(services, "_take_stock", read_then_write)
+    calls = [
+        _order(buyer, _paid(buyer, 200 + n, Decimal("100.00")), [(product.pk, 1)])
+        for n, buyer in enumerate(buyers)
+    ]
+
+    results = _all_at_once(calls)
+
+    assert len([r for r in results if isinstance(r, tuple)]) == 4  # 4 sold, 3 in stock
+    product.refresh_from_db()
+    assert product.stock_quantity == 2
