@@ -64,21 +64,22 @@ def _customer_with(number: str) -> User | None:
     return User.objects.filter(mobile__in=forms).order_by("id").first()
 
 
-def _conversation_locked(number: str) -> WhatsAppConversation:
-    """The number's conversation, created if new, its row locked (message counts and the
-    session window are updated under it)."""
-    conversation = WhatsAppConversation.objects.select_for_update().filter(phone_number=number)
-    found = conversation.first()
-    if found is not None:
-        return found
+def _conversation_ensure(number: str) -> None:
+    """Make the number's conversation if it has none, in a transaction of its own.
+
+    Not inside the caller's transaction: when several first messages of a number arrive at
+    once, the losers' duplicate-key errors leave InnoDB share locks on the new row, and two of
+    them then asking to lock it for update deadlock. Committed here, the row simply exists.
+    """
+    if WhatsAppConversation.objects.filter(phone_number=number).exists():
+        return
     try:
         with transaction.atomic():
             WhatsAppConversation.objects.create(
                 phone_number=number, user=_customer_with(number), last_message_at=timezone.now()
             )
     except IntegrityError:
-        pass  # Created by a concurrent message: theirs is locked below.
-    return WhatsAppConversation.objects.select_for_update().get(phone_number=number)
+        pass  # Made by a concurrent message meanwhile.
 
 
 def _record(
@@ -157,7 +158,6 @@ class Incoming:
     origin: MessageOrigin = MessageOrigin.WHATSAPP
 
 
-@transaction.atomic
 def whatsapp_receive(incoming: Incoming) -> WhatsAppMessage | None:
     """Store a customer's message and answer it once; None if it was stored already (the
     provider delivers a callback again when our answer is slow)."""
@@ -167,7 +167,14 @@ def whatsapp_receive(incoming: Incoming) -> WhatsAppMessage | None:
         and WhatsAppMessage.objects.filter(inbound_id=incoming.provider_id).exists()
     ):
         return None
-    conversation = _conversation_locked(number)
+    _conversation_ensure(number)
+    with transaction.atomic():
+        # Locked: message counts, the session window and the answer are written under it.
+        conversation = WhatsAppConversation.objects.select_for_update().get(phone_number=number)
+        return _receive_in(conversation, incoming)
+
+
+def _receive_in(conversation: WhatsAppConversation, incoming: Incoming) -> WhatsAppMessage | None:
     if incoming.origin == MessageOrigin.WEB:
         recent = WhatsAppMessage.objects.filter(
             conversation=conversation,
