@@ -3,6 +3,7 @@ first messages arriving together, in real concurrent transactions on MariaDB: on
 provider id, one answer per message, one conversation per number."""
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -17,14 +18,14 @@ DELIVERIES = 6
 TOKEN = "rm-webhook-secret"
 
 
-def _deliver_concurrently(bodies: list[dict]) -> list[int]:
+def _deliver_concurrently(bodies: list[dict[str, Any]]) -> list[int]:
     gate = threading.Barrier(len(bodies), timeout=60)
     statuses: list[int] = []
     lock = threading.Lock()
     client = bearer_client(UserFactory())
     client.credentials()
 
-    def deliver(body: dict) -> None:
+    def deliver(body: dict[str, Any]) -> None:
         try:
             gate.wait()
             status = client.post(
@@ -43,7 +44,7 @@ def _deliver_concurrently(bodies: list[dict]) -> list[int]:
     return statuses
 
 
-def _callback(mid: str, text: str = "hi") -> dict:
+def _callback(mid: str, text: str = "hi") -> dict[str, Any]:
     return {"messages": [{"from": "919876543210", "id": mid, "text": {"body": text}}]}
 
 
