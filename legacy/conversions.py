@@ -152,6 +152,9 @@ BOOKING_ITEM_STATUS = {
     "confirm": "confirmed",
     "cancelled": "cancelled",
     "canceled": "cancelled",
+    # A vendor's rejection: the line's rejection_status records it (vendors/README.md); the
+    # line itself waits, pending, for staff to reassign it.
+    "rejected": "pending",
 }
 
 # Legacy payments.status -> ours: the admin views counted completed, confirmed and paid as

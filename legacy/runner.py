@@ -35,6 +35,7 @@ TARGET_APPS = (
     "transport",
     "messaging",
     "racks",
+    "vendors",
     "admin",
 )
 

@@ -215,20 +215,16 @@ class BookingItemsImporter(TableImporter):
         "is_supplyed": "is_supplied",
         "payment_settled": "payment_settled",
         "payment_settled_at": "payment_settled_at",
-    }
-    not_built: ClassVar[dict[str, str]] = {
-        column: "vendor workflow (accept, reject, supply, verify, settle)"
-        for column in (
-            "rejection_status",
-            "rejection_note",
-            "rejected_at",
-            "supplied_at",
-            "supply_verified",
-            "verified_at",
-            "accepted_at",
-            "supply_reminder_sent_at",
-            "payment_settled_by_user_id",
-        )
+        # The vendor's fulfilment (vendors/README.md).
+        "rejection_status": "rejection_status",
+        "rejection_note": "rejection_note",
+        "rejected_at": "rejected_at",
+        "supplied_at": "supplied_at",
+        "supply_verified": "supply_verified",
+        "verified_at": "verified_at",
+        "accepted_at": "accepted_at",
+        "supply_reminder_sent_at": "supply_reminder_sent_at",
+        "payment_settled_by_user_id": "payment_settled_by (emptied if the user is gone)",
     }
     dropped: ClassVar[dict[str, str]] = {
         "is_supplies": "a misspelt duplicate of is_supplyed that no legacy code reads",
@@ -288,6 +284,17 @@ class BookingItemsImporter(TableImporter):
             is_supplied=c.flag(row["is_supplyed"]),
             payment_settled=c.flag(row["payment_settled"]),
             payment_settled_at=c.utc_aware(row["payment_settled_at"]),
+            rejection_status=c.flag(row["rejection_status"]),
+            rejection_note=c.text(row["rejection_note"]),
+            rejected_at=c.utc_aware(row["rejected_at"]),
+            supplied_at=c.utc_aware(row["supplied_at"]),
+            supply_verified=c.flag(row["supply_verified"]),
+            verified_at=c.utc_aware(row["verified_at"]),
+            accepted_at=c.utc_aware(row["accepted_at"]),
+            supply_reminder_sent_at=c.utc_aware(row["supply_reminder_sent_at"]),
+            payment_settled_by_id=ctx.maybe_parent(
+                "payment_settled_by_user_id", "users", row["payment_settled_by_user_id"]
+            ),
             created_at=created,
             updated_at=created,
         )
@@ -301,6 +308,10 @@ class BookingItemsImporter(TableImporter):
             obj.unit_price,
             obj.total_price,
             obj.booking_status,
+            obj.is_supplied,
+            obj.rejection_status,
+            obj.supply_verified,
+            obj.payment_settled,
         )
 
 

@@ -301,6 +301,15 @@ SCHEMA = {
   active tinyint(1) NOT NULL, created_at datetime NOT NULL, updated_at datetime NOT NULL,
   category_name varchar(255) DEFAULT NULL, category_image_url varchar(500) DEFAULT NULL,
   qr_code_url varchar(500) DEFAULT NULL, metadata {_J}) {INNODB}""",
+    "booking_item_rejections": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_item_id int(11) NOT NULL, vendor_id int(11) NOT NULL,
+  rejection_note text DEFAULT NULL, rejected_at datetime NOT NULL) {MYISAM}""",
+    "vendor_notifications": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, vendor_user_id int(11) NOT NULL, type varchar(50) NOT NULL,
+  title varchar(255) NOT NULL, message text NOT NULL, booking_id int(11) DEFAULT NULL,
+  booking_item_id int(11) DEFAULT NULL, link varchar(500) DEFAULT NULL, is_read tinyint(1) NOT NULL,
+  is_deleted tinyint(1) NOT NULL, priority varchar(20) NOT NULL, created_at datetime NOT NULL,
+  read_at datetime DEFAULT NULL) {INNODB} ROW_FORMAT=DYNAMIC""",
 }
 
 # --- invented data ------------------------------------------------------------------------
