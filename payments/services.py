@@ -407,6 +407,23 @@ def refund_automatically(payment: Payment, booking: Booking | None, reason: str)
     return refund
 
 
+def refund_part_automatically(*, payment: Payment, amount: Decimal, reason: str) -> Refund:
+    """Return the part of a payment a caller above this app did not need (the checkout charged
+    more than the order it paid for costs), in the caller's transaction with the payment's row
+    locked; sent by the task worker once the transaction commits."""
+    if amount <= 0 or amount > payment.refundable:
+        raise RefundTooLarge(
+            f"At most {payment.refundable} can be returned of this payment, not {amount}.",
+            extra={"refundable": str(payment.refundable)},
+        )
+    refund = Refund.objects.create(
+        payment=payment, amount=amount, reason=reason, refund_type=RefundType.AUTOMATIC
+    )
+    logger.warning("Returning %s of payment %s: %s", amount, payment.order_id, reason)
+    _send_refund_after_commit(refund.pk)
+    return refund
+
+
 def _refund_automatically(payment: Payment, booking: Booking | None, reason: str) -> Refund:
     refund = Refund.objects.create(
         booking=booking,
