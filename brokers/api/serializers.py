@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import BrokerProfile
@@ -115,6 +116,7 @@ class BrokerListQuerySerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(required=False, default=100, min_value=1)
 
 
+@extend_schema_field({"type": "string", "nullable": True})
 class _NullIfBlank(serializers.Field[str, str, str | None, Any]):
     """The legacy's columns were NULL where ours are blank: null goes out, as it did."""
 
@@ -231,13 +233,13 @@ class BrokerUpdatedSerializer(serializers.ModelSerializer[BrokerProfile]):
 # --- Settlement ----------------------------------------------------------------------------------
 
 
-class SummaryQuerySerializer(serializers.Serializer[Any]):
+class BrokerageSummaryQuerySerializer(serializers.Serializer[Any]):
     period = serializers.CharField(required=False, default="monthly")
     broker_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     include_settled = serializers.BooleanField(required=False, default=True)
 
 
-class SummaryItemSerializer(serializers.ModelSerializer[Booking]):
+class BrokerageSummaryItemSerializer(serializers.ModelSerializer[Booking]):
     booking_id = serializers.IntegerField(source="id", read_only=True)
     brokerage_percentage = serializers.SerializerMethodField()
     booking_date = NaiveUtcDateTimeField(source="created_at", read_only=True)
@@ -264,7 +266,7 @@ class SummaryItemSerializer(serializers.ModelSerializer[Booking]):
         return percentage
 
 
-class SummarySerializer(serializers.Serializer[BrokerageSummary]):
+class BrokerageSummarySerializer(serializers.Serializer[BrokerageSummary]):
     period = serializers.CharField()
     start_date = NaiveUtcDateTimeField(source="start")
     end_date = NaiveUtcDateTimeField(source="end")
@@ -275,18 +277,18 @@ class SummarySerializer(serializers.Serializer[BrokerageSummary]):
     items = serializers.SerializerMethodField()
 
     def get_items(self, summary: BrokerageSummary) -> Any:
-        return SummaryItemSerializer(
+        return BrokerageSummaryItemSerializer(
             summary.items, many=True, context={"percentage": summary.percentage}
         ).data
 
 
-class SettleSerializer(serializers.Serializer[Any]):
+class BrokerageSettleSerializer(serializers.Serializer[Any]):
     booking_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), allow_empty=True
     )
 
 
-class PaymentDataSerializer(serializers.Serializer[Any]):
+class BrokerPaymentDataSerializer(serializers.Serializer[Any]):
     """Razorpay checkout's answer, under either of the names the legacy read."""
 
     razorpay_payment_id = serializers.CharField(required=False, max_length=64)
@@ -307,21 +309,21 @@ class PaymentDataSerializer(serializers.Serializer[Any]):
         return {name: str(value) for name, value in found.items()}
 
 
-class PreparePaymentSerializer(serializers.Serializer[Any]):
+class BrokerPreparePaymentSerializer(serializers.Serializer[Any]):
     booking_id = serializers.IntegerField(min_value=1)
 
 
-class VerifyPaymentSerializer(serializers.Serializer[Any]):
+class BrokerVerifyPaymentSerializer(serializers.Serializer[Any]):
     booking_id = serializers.IntegerField(min_value=1)
-    payment_data = PaymentDataSerializer()
+    payment_data = BrokerPaymentDataSerializer()
 
 
-class PrepareBulkSerializer(serializers.Serializer[Any]):
+class BrokerPrepareBulkSerializer(serializers.Serializer[Any]):
     broker_id = serializers.IntegerField(min_value=1)
     period = serializers.CharField(required=False, default="monthly")
 
 
-class VerifyBulkSerializer(serializers.Serializer[Any]):
+class BrokerVerifyBulkSerializer(serializers.Serializer[Any]):
     broker_id = serializers.IntegerField(min_value=1)
     booking_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1)
-    payment_data = PaymentDataSerializer()
+    payment_data = BrokerPaymentDataSerializer()

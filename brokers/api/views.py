@@ -36,6 +36,7 @@ class BrokerCollectionView(APIView):
     @extend_schema(
         parameters=[serializers.BrokerListQuerySerializer],
         responses={200: _body("{items, count, total, skip, limit}"), **_ERRORS},
+        operation_id="admin_brokers_list",
         summary="Brokers, named first (skip/limit, limit at most 500); account numbers masked",
     )
     def get(self, request: Request) -> Response:
@@ -169,12 +170,12 @@ class SummaryView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[serializers.SummaryQuerySerializer],
-        responses={200: serializers.SummarySerializer, 401: None, 403: None, 404: None},
+        parameters=[serializers.BrokerageSummaryQuerySerializer],
+        responses={200: serializers.BrokerageSummarySerializer, 401: None, 403: None, 404: None},
         summary="Brokerage of the last 7/30/365 days: totals, and the newest 1,000 bookings",
     )
     def get(self, request: Request) -> Response:
-        query = serializers.SummaryQuerySerializer(data=request.query_params)
+        query = serializers.BrokerageSummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         broker = selectors.summary_broker(
             user=authenticated_user(request), broker_id=query.validated_data.get("broker_id")
@@ -184,7 +185,7 @@ class SummaryView(APIView):
             period=query.validated_data["period"],
             include_settled=query.validated_data["include_settled"],
         )
-        return Response(serializers.SummarySerializer(summary).data)
+        return Response(serializers.BrokerageSummarySerializer(summary).data)
 
 
 @extend_schema(tags=["brokers"])
@@ -192,11 +193,11 @@ class SettleView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        request=serializers.SettleSerializer,
+        request=serializers.BrokerageSettleSerializer,
         responses={200: _body("{ok, message, settled_count}"), **_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        body = serializers.SettleSerializer(data=request.data)
+        body = serializers.BrokerageSettleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         settled = services.brokerage_settle(
             booking_ids=body.validated_data["booking_ids"], actor=authenticated_user(request)
@@ -215,14 +216,14 @@ class PreparePaymentView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        request=serializers.PreparePaymentSerializer,
+        request=serializers.BrokerPreparePaymentSerializer,
         responses={
             200: _body("{ok, order_id, amount, currency, booking_id, booking_reference}"),
             **_ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
-        body = serializers.PreparePaymentSerializer(data=request.data)
+        body = serializers.BrokerPreparePaymentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         prepared = services.payout_prepare(
             actor=authenticated_user(request), booking_id=body.validated_data["booking_id"]
@@ -245,11 +246,11 @@ class VerifyPaymentView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        request=serializers.VerifyPaymentSerializer,
+        request=serializers.BrokerVerifyPaymentSerializer,
         responses={200: _body("{ok, message, payment_id, booking_id}"), **_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        body = serializers.VerifyPaymentSerializer(data=request.data)
+        body = serializers.BrokerVerifyPaymentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         booking_id = body.validated_data["booking_id"]
         payout = services.payout_verify(
@@ -272,14 +273,14 @@ class PrepareBulkPaymentView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        request=serializers.PrepareBulkSerializer,
+        request=serializers.BrokerPrepareBulkSerializer,
         responses={
             200: _body("{ok, order_id, amount, currency, broker_id, booking_ids, booking_count}"),
             **_ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
-        body = serializers.PrepareBulkSerializer(data=request.data)
+        body = serializers.BrokerPrepareBulkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         prepared = services.payout_prepare_bulk(
             actor=authenticated_user(request), **body.validated_data
@@ -303,11 +304,11 @@ class VerifyBulkPaymentView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        request=serializers.VerifyBulkSerializer,
+        request=serializers.BrokerVerifyBulkSerializer,
         responses={200: _body("{ok, message, payment_id, broker_id, settled_count}"), **_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        body = serializers.VerifyBulkSerializer(data=request.data)
+        body = serializers.BrokerVerifyBulkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data: dict[str, Any] = body.validated_data
         payout = services.payout_verify(
