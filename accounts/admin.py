@@ -53,14 +53,15 @@ class VendorProfileAdmin(admin.ModelAdmin[VendorProfile]):
 
 @admin.register(BrokerProfile)
 class BrokerProfileAdmin(admin.ModelAdmin[BrokerProfile]):
-    """Brokers wait here for approval before they can log in."""
+    """Brokers wait here for approval before they can log in. Suspension is set from the
+    staff screen (POST /admin/brokers/{id}/suspend), which also suspends the account."""
 
     list_display = ("user", "company_name", "is_approved", "approved_at", "created_at")
     list_filter = ("is_approved",)
     list_select_related = ("user",)
     search_fields = ("company_name", "user__username", "user__email")
     autocomplete_fields = ("user",)
-    readonly_fields = ("is_approved", "approved_at", "created_at", "updated_at")
+    readonly_fields = ("is_approved", "approved_at", "suspended_until", "created_at", "updated_at")
     actions = ["approve"]
 
     @admin.action(description="Approve the selected brokers", permissions=["change"])
