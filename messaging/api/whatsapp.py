@@ -149,12 +149,12 @@ class MessagesQuerySerializer(PageQuerySerializer):
     )
 
 
-class ReplySerializer(serializers.Serializer[Any]):
+class WhatsAppReplySerializer(serializers.Serializer[Any]):
     # WhatsApp's limit on a text message.
     message = serializers.CharField(max_length=4096)
 
 
-class StatusSerializer(serializers.Serializer[Any]):
+class ConversationStatusSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(
         choices=ConversationStatus.choices,
         error_messages={"invalid_choice": "Invalid status. Must be: active, closed, or archived"},
@@ -275,7 +275,7 @@ class ConversationMessagesView(APIView):
         )
 
 
-@extend_schema(tags=["whatsapp"], request=ReplySerializer, responses=OpenApiTypes.OBJECT)
+@extend_schema(tags=["whatsapp"], request=WhatsAppReplySerializer, responses=OpenApiTypes.OBJECT)
 class ConversationReplyView(APIView):
     """POST /admin/whatsapp/conversations/{id}/reply {message}: queued for the worker, within
     the 24-hour session window (409 outside it)."""
@@ -283,7 +283,7 @@ class ConversationReplyView(APIView):
     permission_classes = [IsStaff]
 
     def post(self, request: Request, conversation_id: int) -> Response:
-        body = _valid(ReplySerializer(data=request.data))
+        body = _valid(WhatsAppReplySerializer(data=request.data))
         message = whatsapp.whatsapp_reply(
             staff=authenticated_user(request),
             conversation_id=conversation_id,
@@ -299,14 +299,16 @@ class ConversationReplyView(APIView):
         )
 
 
-@extend_schema(tags=["whatsapp"], request=StatusSerializer, responses=OpenApiTypes.OBJECT)
+@extend_schema(
+    tags=["whatsapp"], request=ConversationStatusSerializer, responses=OpenApiTypes.OBJECT
+)
 class ConversationStatusView(APIView):
     """PATCH /admin/whatsapp/conversations/{id}/status {status}."""
 
     permission_classes = [IsStaff]
 
     def patch(self, request: Request, conversation_id: int) -> Response:
-        body = _valid(StatusSerializer(data=request.data))
+        body = _valid(ConversationStatusSerializer(data=request.data))
         whatsapp.conversation_set_status(
             conversation_id=conversation_id,
             status=ConversationStatus(body.validated_data["status"]),
@@ -363,6 +365,7 @@ class KeywordDetailView(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(operation_id="admin_whatsapp_keyword_retrieve")
     def get(self, request: Request, keyword_id: int) -> Response:
         keyword = selectors.whatsapp_keyword(keyword_id)
         if keyword is None:
@@ -402,6 +405,7 @@ class QuickReplyDetailView(APIView):
 
     permission_classes = [IsStaff]
 
+    @extend_schema(operation_id="admin_whatsapp_quick_reply_retrieve")
     def get(self, request: Request, quick_reply_id: int) -> Response:
         reply = selectors.whatsapp_quick_reply(quick_reply_id)
         if reply is None:
