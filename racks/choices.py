@@ -13,6 +13,9 @@ class OrderPaymentStatus(models.TextChoices):
 
     PENDING = "pending", "Not paid yet"
     COMPLETED = "completed", "Paid"
+    # The checkout's advance share was paid (payment-main.tsx offers it for rack orders too);
+    # the balance is collected at handover.
+    PARTIAL = "partial", "Advance paid"
     # The legacy's third value (imported orders): its checkout never paid.
     FAILED = "failed", "Payment failed"
     # The payment came but the order could not take it (sold out meanwhile): it went back.

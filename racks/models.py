@@ -96,6 +96,10 @@ class RackOrder(models.Model):
     discount_amount = models.DecimalField(
         max_digits=10, decimal_places=2, default=ZERO, validators=NON_NEGATIVE
     )
+    # What its payment brought towards the total (after returning any excess).
+    paid_amount = models.DecimalField(
+        max_digits=10, decimal_places=2, default=ZERO, validators=NON_NEGATIVE
+    )
     # The rack offer priced into the total (offers app; an id, not a key: offers sits beside
     # racks), and its surprise gift as it was then, so the staff list needs no join.
     applied_offer_id = models.PositiveIntegerField(null=True, blank=True)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.models import User
+from bookings import policies
 from lebrq.errors import DomainError, InvalidInput
 from payments import services as payments
 from payments.choices import PaymentPurpose, PaymentStatus
@@ -304,6 +305,30 @@ def _record(
     return order
 
 
+@dataclass(frozen=True)
+class PaymentFit:
+    """How a payment meets an order's total: what it pays towards it, what goes back."""
+
+    paid: Decimal
+    excess: Decimal
+    status: str
+
+
+def payment_fit(priced: PricedOrder, amount: Decimal) -> PaymentFit | None:
+    """What the legacy checkout (payment-main.tsx) may have charged for this cart, all of
+    it figures of ours: the total; more than the total (it charges the cart before a rack
+    offer's discount), taken with the excess returned; or the advance share of the total or
+    of the cart (its default when advances are on), taken as an advance with the balance due
+    at handover. None when the amount is none of these."""
+    total = priced.total
+    if amount >= total:
+        return PaymentFit(paid=total, excess=amount - total, status=OrderPaymentStatus.COMPLETED)
+    advance = policies.advance_payment()
+    if advance.enabled and amount in (advance.share_of(total), advance.share_of(priced.subtotal)):
+        return PaymentFit(paid=amount, excess=ZERO, status=OrderPaymentStatus.PARTIAL)
+    return None
+
+
 def _take_stock(quantities: Sequence[tuple[int | None, int]]) -> None:
     """Take every line's units, or none (OutOfStock). One conditional UPDATE per product, in
     id order: two orders for the same products queue on the first row, never cross-wait, and
@@ -339,9 +364,10 @@ def order_place_paid(*, user: User, request: OrderRequest) -> tuple[RackOrder, b
     """The legacy checkout's order, after it paid and verified: returns (order, created).
 
     Checked under the payment's row lock: the payment is the customer's, captured, not
-    claimed by anything else and exactly the server's total; then the stock is taken. When
-    the amount differs or the stock is gone, the payment is refunded automatically and the
-    error raised after the refund commits. The same payment sent again gets its order back.
+    claimed by anything else and fits the server's total (`payment_fit`); then the stock is
+    taken. When the amount does not fit or the stock is gone, the payment is refunded
+    automatically and the error raised after the refund commits. The same payment sent again
+    gets its order back.
     """
     assert request.payment_ref is not None
     priced = order_price(user=user, lines=request.lines, offer_id=request.applied_offer_id)
@@ -365,7 +391,8 @@ def order_place_paid(*, user: User, request: OrderRequest) -> tuple[RackOrder, b
         if payment.purpose not in (PaymentPurpose.BOOKING, PaymentPurpose.RACK_ORDER):
             raise PaymentNotUsable("This payment was made for something else.")
         now = timezone.now()
-        if payment.amount != priced.total:
+        fit = payment_fit(priced, payment.amount)
+        if fit is None:
             reason = f"The order costs {priced.total}, not {payment.amount}."
             failure = AmountMismatch(
                 f"{reason} The payment is being refunded.",
@@ -386,12 +413,22 @@ def order_place_paid(*, user: User, request: OrderRequest) -> tuple[RackOrder, b
                         payment=payment,
                         reference=_new_reference(),
                     )
-                    order.payment_status = OrderPaymentStatus.COMPLETED
+                    order.payment_status = fit.status
+                    order.paid_amount = fit.paid
                     order.status = OrderStatus.CONFIRMED
-                    order.save(update_fields=["payment_status", "status", "updated_at"])
+                    order.save(
+                        update_fields=["payment_status", "paid_amount", "status", "updated_at"]
+                    )
                     payment.purpose = PaymentPurpose.RACK_ORDER
                     payment.settled_at = now
                     payment.save(update_fields=["purpose", "settled_at", "updated_at"])
+                    if fit.excess > 0:
+                        payments.refund_part_automatically(
+                            payment=payment,
+                            amount=fit.excess,
+                            reason=f"Order {order.order_reference} costs {priced.total}: "
+                            f"the {fit.excess} paid above it goes back.",
+                        )
                 return order, True
             except OutOfStock as sold_out:
                 reason = sold_out.message
@@ -467,11 +504,12 @@ def order_payment_captured(payment: Payment) -> str | None:
             reason = f"{sold_out.message} The units sold out before the payment came."
     if reason is None:
         order.payment_status = OrderPaymentStatus.COMPLETED
+        order.paid_amount = payment.amount
         order.status = OrderStatus.CONFIRMED
     else:
         order.payment_status = OrderPaymentStatus.REFUNDED
         order.status = OrderStatus.CANCELLED
-    order.save(update_fields=["payment_status", "status", "updated_at"])
+    order.save(update_fields=["payment_status", "paid_amount", "status", "updated_at"])
     return reason
 
 

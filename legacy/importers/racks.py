@@ -204,6 +204,9 @@ class RackOrdersImporter(TableImporter):
         lines = self._lines(row["items_json"])
         offer_id = row["applied_offer_id"] or None
         gift_name, gift_image = self._gift(offer_id)
+        payment_status = ctx.choose(
+            "payment_status", ORDER_PAYMENT_STATUS, c.text(row["payment_status"]) or "pending"
+        )
         order = RackOrder(
             id=row["id"],
             user_id=ctx.parent("user_id", "users", row["user_id"]),
@@ -227,9 +230,9 @@ class RackOrdersImporter(TableImporter):
             personal_message=c.text(row["personal_message"]),
             payment_id=self._payment(payment_ref),
             legacy_payment_ref=payment_ref,
-            payment_status=ctx.choose(
-                "payment_status", ORDER_PAYMENT_STATUS, c.text(row["payment_status"]) or "pending"
-            ),
+            payment_status=payment_status,
+            # The legacy kept no paid figure: a completed order was taken as paid in full.
+            paid_amount=total if payment_status == "completed" else Decimal("0"),
             status=ctx.choose("status", ORDER_STATUS, c.text(row["status"]) or "pending"),
             **_stamps(row),
         )

@@ -343,6 +343,7 @@ class RackOrderSerializer(serializers.ModelSerializer[RackOrder]):
     total_amount = serializers.FloatField(read_only=True)
     original_amount = serializers.FloatField(read_only=True)
     discount_amount = serializers.FloatField(read_only=True)
+    paid_amount = serializers.FloatField(read_only=True)
     items_json = serializers.SerializerMethodField()
     recipient_name = BlankAsNullField()
     recipient_mobile = BlankAsNullField()
@@ -372,6 +373,7 @@ class RackOrderSerializer(serializers.ModelSerializer[RackOrder]):
             "items_json",
             "applied_offer_id",
             "discount_amount",
+            "paid_amount",
             "is_surprise_gift",
             "recipient_name",
             "recipient_mobile",

@@ -124,6 +124,12 @@ def rack_rows() -> dict[str, list[dict[str, Any]]]:
 def test_racks_products_and_orders_keep_ids_money_and_lines(legacy_files, tmp_path, monkeypatch):
     for table, ddl in SCHEMA.items():
         monkeypatch.setitem(legacy_db.SCHEMA, table, ddl)
+    # A source database of this test's own: the shared one is dropped and rebuilt by every
+    # legacy test, and sessions running them at once cut each other's connections.
+    monkeypatch.setattr(legacy_db, "SOURCE_DB", "lebrq_racks_legacy_src")
+    monkeypatch.setattr(
+        legacy_db, "SOURCE_URL", "mysql://root@127.0.0.1:3306/lebrq_racks_legacy_src"
+    )
     data = legacy_db.rows()
     data.update(rack_rows())
     legacy_db.build(data)

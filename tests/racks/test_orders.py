@@ -97,6 +97,7 @@ def order_body(order: RackOrder) -> dict[str, Any]:
         ],
         "applied_offer_id": order.applied_offer_id,
         "discount_amount": float(order.discount_amount),
+        "paid_amount": float(order.paid_amount),
         "is_surprise_gift": order.is_surprise_gift,
         "recipient_name": order.recipient_name or None,
         "recipient_mobile": order.recipient_mobile or None,
@@ -297,6 +298,61 @@ def test_a_rack_offer_is_priced_by_the_server_with_its_surprise_gift(
         Decimal("450.00"),
     )
     assert (order.surprise_gift_name, order.is_surprise_gift) == ("Balloon", True)
+    assert (order.payment_status, order.paid_amount) == ("completed", Decimal("450.00"))
+
+
+def test_a_checkout_that_charged_the_cart_before_the_offer_gets_the_excess_back(
+    customer_client, razorpay, django_capture_on_commit_callbacks
+):
+    """payment-main.tsx charges original_amount when the cart carries a rack offer (its
+    calculateFinalAmount reads the booking offer only): the order is the server's total and
+    what was paid above it goes back."""
+    offer = Offer.objects.create(
+        offer_type="rack", title="Flat 50", discount_type="flat", discount_value=Decimal("50")
+    )
+    box = RackProductFactory(price=Decimal("250.00"), stock_quantity=5)
+    _, payment_id = pay_first(customer_client, razorpay, 500)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post(
+            "/api/racks/orders",
+            order_payload([cart_line(box, 2)], 450, payment_id, applied_offer_id=offer.pk),
+            format="json",
+        )
+
+    assert response.status_code == 201, response.json()
+    order = RackOrder.objects.get()
+    assert (order.total_amount, order.paid_amount, order.payment_status) == (
+        Decimal("450.00"),
+        Decimal("450.00"),
+        "completed",
+    )
+    refund = Refund.objects.get()
+    assert (refund.amount, refund.refund_type) == (Decimal("50.00"), RefundType.AUTOMATIC)
+    assert run_queued_refunds() == 1
+    payment = Payment.objects.get()
+    assert (payment.refunded_amount, payment.status) == (Decimal("50.00"), PaymentStatus.SUCCESS)
+
+
+def test_the_checkouts_advance_share_is_taken_as_an_advance(customer_client, razorpay):
+    """Advances are on by default (50 %) and payment-main.tsx offers them for rack orders
+    too: the order is taken, marked partial, the balance due at handover."""
+    box = RackProductFactory(price=Decimal("333.00"), stock_quantity=5)
+    _, payment_id = pay_first(customer_client, razorpay, 167)  # Math.round(333 * 0.5)
+
+    response = customer_client.post(
+        "/api/racks/orders", order_payload([cart_line(box, 1)], 333, payment_id), format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    order = RackOrder.objects.get()
+    assert response.json() == order_body(order)
+    assert (order.payment_status, order.paid_amount, order.status) == (
+        "partial",
+        Decimal("167.00"),
+        "confirmed",
+    )
+    assert not Refund.objects.exists()
 
 
 def test_an_order_made_before_paying_is_paid_by_its_capture(customer_client, razorpay):
