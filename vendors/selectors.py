@@ -3,7 +3,7 @@ what each vendor is owed. Lists the legacy left unbounded are cut at documented 
 enough for the screens (vendors/README.md)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -103,12 +103,15 @@ def vendor_candidates(booking_item_id: int | None) -> QuerySet[VendorProfile]:
 
 def vendor_profile_stats(vendor: VendorProfile) -> dict[str, int]:
     """The portal's counters: two queries (the catalog, then every order count at once)."""
-    today = timezone.now().date()
+    # The venue's day, as a range on created_at (no time zone conversion in the database).
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     items = Item.objects.filter(vendor=vendor).count()
     orders = BookingItem.objects.filter(vendor=vendor).aggregate(
         orders=Count("id"),
         supplied=Count("id", filter=Q(is_supplied=True)),
-        new_today=Count("id", filter=Q(created_at__date=today)),
+        new_today=Count(
+            "id", filter=Q(created_at__gte=start, created_at__lt=start + timedelta(days=1))
+        ),
         pending=Count("id", filter=Q(booking_status=BookingItemStatus.PENDING)),
         cancelled=Count("id", filter=Q(booking_status=BookingItemStatus.CANCELLED)),
     )

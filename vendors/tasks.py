@@ -18,15 +18,6 @@ from vendors.models import FulfilmentEvent, VendorNotification
 # Staff told of a vendor's step (the legacy told every admin; a handful in practice).
 STAFF_NOTIFIED_MAX = 50
 
-# Steps staff take, told to the vendor; the others are the vendor's, told to staff.
-TOLD_TO_VENDOR = {
-    FulfilmentAction.ASSIGNED,
-    FulfilmentAction.REASSIGNED,
-    FulfilmentAction.CANCELLED,
-    FulfilmentAction.SUPPLIED,
-    FulfilmentAction.UNSUPPLIED,
-    FulfilmentAction.VERIFIED,
-}
 TITLES = {
     FulfilmentAction.ASSIGNED: "New order assigned",
     FulfilmentAction.REASSIGNED: "New order assigned",
@@ -39,6 +30,11 @@ TITLES = {
 }
 
 
+def _told_to_vendor(event: FulfilmentEvent) -> bool:
+    """Staff's steps are told to the vendor; the vendor's own steps to staff."""
+    return event.vendor is not None and event.actor_id != event.vendor.user_id
+
+
 def _describe(event: FulfilmentEvent) -> str:
     line = event.booking_item
     booking = line.booking
@@ -46,7 +42,7 @@ def _describe(event: FulfilmentEvent) -> str:
         f"{line.name or 'Item'} x {line.quantity} for booking "
         f"{booking.booking_reference or booking.pk} on {line.event_date:%d %b %Y}"
     )
-    if event.vendor is not None and event.action not in TOLD_TO_VENDOR:
+    if event.vendor is not None and not _told_to_vendor(event):
         text = f"{event.vendor.company_name}: {text}"
     if event.note:
         text += f". Note: {event.note}"
@@ -55,9 +51,9 @@ def _describe(event: FulfilmentEvent) -> str:
 
 @task()
 def fulfilment_event_notify(event_id: int) -> str:
-    """Tell the other side of a fulfilment step: the vendor (a notification, and a text for a
-    new assignment) or staff (an in-app notification each). Claimed once by a conditional
-    UPDATE, in the transaction that writes the notifications."""
+    """Tell the other side of a fulfilment step: staff's steps to the vendor (a notification,
+    and a text for a new assignment), the vendor's to staff (an in-app notification each).
+    Claimed once by a conditional UPDATE, in the transaction that writes the notifications."""
     with transaction.atomic():
         claimed = FulfilmentEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
             notified_at=timezone.now()
@@ -70,9 +66,7 @@ def fulfilment_event_notify(event_id: int) -> str:
         action = FulfilmentAction(event.action)
         title, message = TITLES.get(action, action.label), _describe(event)
         booking_id = event.booking_item.booking_id
-        if action in TOLD_TO_VENDOR:
-            if event.vendor is None:
-                return "no vendor"
+        if event.vendor is not None and _told_to_vendor(event):
             _vendor_notification(
                 event.vendor,
                 kind=action.value,

@@ -191,6 +191,24 @@ def test_accepting_tells_staff(vendor_client, line, staff_user):
     assert notice.message.startswith("Spice Route Caterers: Chicken biryani x 2")
 
 
+def test_the_vendor_marking_supplied_tells_staff_and_staff_marking_it_tells_the_vendor(
+    vendor_client, staff_client, line, open_line, vendor, staff_user
+):
+    vendor_client.post(f"/api/vendor/orders/{line.pk}/supplied")
+    open_line.vendor = vendor
+    open_line.save()
+    staff_client.post(
+        f"/api/admin/booking-items/{open_line.pk}/supplied", {"supplied": True}, format="json"
+    )
+    notify_all()
+    assert list(Notification.objects.values_list("user_id", "title")) == [
+        (staff_user.pk, "Order marked supplied")
+    ]
+    assert list(VendorNotification.objects.values_list("booking_item_id", "type")) == [
+        (open_line.pk, "supplied")
+    ]
+
+
 def test_a_vendor_acts_only_on_their_own_lines(vendor_client, biryani):
     from tests.factories import BookingItemFactory
 
