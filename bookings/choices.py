@@ -26,6 +26,13 @@ class BookingType(models.TextChoices):
     RACK_ORDER = "rack_order", "Rack order"
 
 
+# A customer's booking of one of these types is a subscription to the venue's own program
+# (yoga, zumba: app/book/[id].tsx): priced per day or month, and it does not hold the hall
+# (the program's own booking does). Staff's regular programs use "daily" too, as the venue's
+# own bookings (is_admin_booking), and those do hold it.
+SUBSCRIPTION_TYPES = frozenset({BookingType.DAILY, BookingType.MONTHLY})
+
+
 class BookingLineKind(models.TextChoices):
     """What a line of a booking is: a catalog item, or one of the space's own priced options."""
 

@@ -345,31 +345,7 @@ def quote(
             pricing_overrides=space.pricing_overrides,
             hours=hours,
         )
-    lines: list[PricedLine] = [
-        PricedLine(
-            kind=BookingLineKind.CATALOG,
-            name=line.name,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            total=money(
-                item_line_total(
-                    unit_price=line.unit_price,
-                    quantity=line.quantity,
-                    hours_used=line.hours_used,
-                    base_hours_included=line.base_hours_included,
-                    rate_per_extra_hour=line.rate_per_extra_hour,
-                )
-            ),
-            item_id=line.item_id,
-            hours_used=line.hours_used,
-        )
-        for line in catalog
-    ]
-    stage_banner_url = ""
-    for request in options:
-        lines.append(_space_option_line(space, request))
-        if request.code.startswith(STAGE_BANNER_CODE_PREFIX):
-            stage_banner_url = request.code.removeprefix(STAGE_BANNER_CODE_PREFIX)[:500]
+    lines, stage_banner_url = _addon_lines(space, catalog, options)
     base = hire + sum((line.total for line in lines), Decimal("0"))
 
     discount_percent = event_discount_percent(space, event_type)
@@ -405,6 +381,56 @@ def quote(
             )
         )
     return Quote(hire=hire, lines=tuple(lines), total=total, stage_banner_url=stage_banner_url)
+
+
+def _addon_lines(
+    space: SpacePrices, catalog: Sequence[CatalogLine], options: Sequence[SpaceOptionRequest]
+) -> tuple[list[PricedLine], str]:
+    """The add-ons' lines (catalog items, then the space's own options) and the stage banner
+    image the options carry."""
+    lines: list[PricedLine] = [
+        PricedLine(
+            kind=BookingLineKind.CATALOG,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            total=money(
+                item_line_total(
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    hours_used=line.hours_used,
+                    base_hours_included=line.base_hours_included,
+                    rate_per_extra_hour=line.rate_per_extra_hour,
+                )
+            ),
+            item_id=line.item_id,
+            hours_used=line.hours_used,
+        )
+        for line in catalog
+    ]
+    stage_banner_url = ""
+    for request in options:
+        lines.append(_space_option_line(space, request))
+        if request.code.startswith(STAGE_BANNER_CODE_PREFIX):
+            stage_banner_url = request.code.removeprefix(STAGE_BANNER_CODE_PREFIX)[:500]
+    return lines, stage_banner_url
+
+
+def subscription_quote(
+    *,
+    space: SpacePrices,
+    unit_price: Decimal,
+    quantity: int,
+    catalog: Sequence[CatalogLine],
+    options: Sequence[SpaceOptionRequest],
+) -> Quote:
+    """A subscription to the venue's program (app/book/[id].tsx): days or months at the
+    program's price, rounded to the rupee, plus add-ons; no event discount and no weekend
+    surcharge, as that screen computes it. The fee stands where a hall's hire would."""
+    fee = whole_rupees(unit_price * quantity)
+    lines, stage_banner_url = _addon_lines(space, catalog, options)
+    total = fee + sum((line.total for line in lines), Decimal("0"))
+    return Quote(hire=fee, lines=tuple(lines), total=total, stage_banner_url=stage_banner_url)
 
 
 def _adjustment(kind: str, label: str, percent: Decimal | None, amount: Decimal) -> PricedLine:

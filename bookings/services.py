@@ -1,5 +1,6 @@
 """Booking workflows: create without double-booking, and move through the status lifecycle."""
 
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -16,8 +17,14 @@ from django.utils.module_loading import import_string
 
 from accounts.choices import Role
 from accounts.models import BrokerProfile, User
-from bookings import policies, pricing, space_options
-from bookings.choices import BookingItemStatus, BookingLineKind, BookingStatus, BookingType
+from bookings import limits, policies, pricing, space_options
+from bookings.choices import (
+    SUBSCRIPTION_TYPES,
+    BookingItemStatus,
+    BookingLineKind,
+    BookingStatus,
+    BookingType,
+)
 from bookings.exceptions import (
     BookingConflict,
     InvalidTransition,
@@ -83,6 +90,9 @@ class BookingRequest:
     guests: tuple[GuestRequest, ...] = ()
     transport_locations: tuple[dict[str, Any], ...] = ()
     default_pickup_location: str = ""
+    # Booked from a program's screen (a daily or monthly booking_type through POST /bookings):
+    # priced per day or month and holding no slot of its own. See is_subscription.
+    subscription: bool = False
 
 
 # action -> (statuses it may start from, status it ends in)
@@ -109,6 +119,68 @@ def _validate_window(start: datetime, end: datetime) -> None:
         )
 
 
+def is_subscription(request: BookingRequest) -> bool:
+    """A customer's subscription to the venue's own program (POST /bookings of a
+    SUBSCRIPTION_TYPES type, not the venue's own booking)."""
+    return (
+        request.subscription
+        and request.booking_type in SUBSCRIPTION_TYPES
+        and not request.venue_program
+    )
+
+
+def _validate_subscription_window(request: BookingRequest) -> None:
+    """The program screen books a day at the class's hours, or months from today at them:
+    "today" may already be past the class's start, so the rule is the date, not the instant."""
+    start, end = request.start, request.end
+    if end <= start:
+        raise InvalidInput.for_field("end_datetime", "Must be after start_datetime.")
+    if timezone.localdate(start) < timezone.localdate():
+        raise InvalidInput.for_field("start_datetime", "A subscription cannot start in the past.")
+    if request.booking_type == BookingType.DAILY:
+        if end - start > timedelta(hours=settings.BOOKING_MAX_HOURS):
+            raise InvalidInput.for_field("end_datetime", "A day's class lasts one day at most.")
+        return
+    most = settings.SUBSCRIPTION_MAX_MONTHS
+    if subscription_months(request) > most:
+        raise InvalidInput.for_field("end_datetime", f"A subscription lasts {most} months at most.")
+
+
+def subscription_months(request: BookingRequest) -> int:
+    """Whole months from the start's date to the end's (the screen adds N months to today;
+    JavaScript rolls 31 January + 1 month over to early March, which is still one month)."""
+    first, last = timezone.localdate(request.start), timezone.localdate(request.end)
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if last.day < first.day:
+        months -= 1
+    return max(months, 1)
+
+
+FEES_NOTE = re.compile(r"Fees:\s*daily\s*=\s*(\d+(?:\.\d+)?)\s*,\s*monthly\s*=\s*(\d+(?:\.\d+)?)")
+
+
+def program_prices(space: Space, event_type: str) -> tuple[Decimal, Decimal]:
+    """(per day, per month) of the venue's program `event_type` on `space`: from the fees its
+    regular-program booking names in its note (app/(tabs)/training.tsx writes "Fees: daily=450,
+    monthly=1200"), else the settings' (the figures the legacy screens show)."""
+    program = (
+        Booking.objects.filter(
+            space=space,
+            is_admin_booking=True,
+            status=BookingStatus.APPROVED,
+            event_type__iexact=event_type.strip(),
+        )
+        .exclude(booking_type__in=(BookingType.LIVE, BookingType.LIVE_PLAIN))
+        .order_by("-start_datetime", "-id")
+        .values_list("customer_note", flat=True)
+        .first()
+    )
+    match = FEES_NOTE.search(program or "")
+    if match is None:
+        return settings.PROGRAM_DAY_PRICE, settings.PROGRAM_MONTH_PRICE
+    return Decimal(match.group(1)), Decimal(match.group(2))
+
+
 def _catalog_items(space: Space, requests: Sequence[ItemRequest]) -> dict[int, Item]:
     """The requested items that can be booked with `space`, in one query."""
     wanted = {r.item_id for r in requests}
@@ -125,32 +197,44 @@ def _catalog_items(space: Space, requests: Sequence[ItemRequest]) -> dict[int, I
 
 
 def _quote(space: Space, request: BookingRequest, catalog: dict[int, Item]) -> pricing.Quote:
+    prices = pricing.SpacePrices(
+        price_per_hour=space.price_per_hour,
+        pricing_overrides=space.pricing_overrides,
+        features=space.features,
+        stage_options=space.stage_options,
+        banner_sizes=space.banner_sizes,
+        event_types=space.event_types,
+    )
+    lines = [
+        pricing.CatalogLine(
+            item_id=line.item_id,
+            name=catalog[line.item_id].name,
+            unit_price=catalog[line.item_id].price,
+            quantity=line.quantity,
+            hours_used=line.hours_used,
+            base_hours_included=catalog[line.item_id].base_hours_included,
+            rate_per_extra_hour=catalog[line.item_id].rate_per_extra_hour,
+        )
+        for line in request.items
+    ]
+    if is_subscription(request):
+        per_day, per_month = program_prices(space, request.event_type)
+        if request.booking_type == BookingType.MONTHLY:
+            unit, quantity = per_month, subscription_months(request)
+        else:
+            # "Day x N": N places in the day's class (the screen sends N as attendees).
+            unit, quantity = per_day, request.attendees or 1
+        return pricing.subscription_quote(
+            space=prices, unit_price=unit, quantity=quantity, catalog=lines, options=request.options
+        )
     return pricing.quote(
-        space=pricing.SpacePrices(
-            price_per_hour=space.price_per_hour,
-            pricing_overrides=space.pricing_overrides,
-            features=space.features,
-            stage_options=space.stage_options,
-            banner_sizes=space.banner_sizes,
-            event_types=space.event_types,
-        ),
+        space=prices,
         start=request.start,
         end=request.end,
         local_day=timezone.localdate(request.start),
         event_type=request.event_type,
         booking_type=request.booking_type,
-        catalog=[
-            pricing.CatalogLine(
-                item_id=line.item_id,
-                name=catalog[line.item_id].name,
-                unit_price=catalog[line.item_id].price,
-                quantity=line.quantity,
-                hours_used=line.hours_used,
-                base_hours_included=catalog[line.item_id].base_hours_included,
-                rate_per_extra_hour=catalog[line.item_id].rate_per_extra_hour,
-            )
-            for line in request.items
-        ],
+        catalog=lines,
         options=request.options,
     )
 
@@ -307,7 +391,12 @@ def booking_create(
     existing = _existing_for_key(user, idempotency_key)
     if existing is not None:
         return existing, False
-    _validate_window(request.start, request.end)
+    subscription = is_subscription(request)
+    if subscription:
+        _validate_subscription_window(request)
+    else:
+        _validate_window(request.start, request.end)
+        limits.check_horizon(user, request.start)
     try:
         with transaction.atomic():
             space = _lock_space(request.space_id)
@@ -317,13 +406,12 @@ def booking_create(
             existing = _existing_for_key(user, idempotency_key)
             if existing is not None:
                 return existing, False
-            if request.attendees is not None and request.attendees > space.capacity:
-                raise InvalidInput.for_field(
-                    "attendees", f"This space holds at most {space.capacity} people."
-                )
-            clash = _first_clash(space, request.start, request.end)
-            if clash is not None:
-                raise SlotUnavailable(f"Time slot conflicts with booking {clash}.")
+            # A subscription takes a place in the venue's own program: no slot of its own
+            # (Booking.holds_slot_q), and its attendees are days or places, not a crowd.
+            if not subscription:
+                limits.lock_customer(user)
+                limits.check_pending_room(user)
+                _check_space_free(space, request, user)
             booking = _insert_booking(
                 user=user, space=space, request=request, idempotency_key=idempotency_key
             )
@@ -334,6 +422,23 @@ def booking_create(
             raise
         return existing, False
     return booking, True
+
+
+def clash_message(clash: Booking, viewer: User) -> str:
+    """The 409's text: another customer's booking reference is not the viewer's to know."""
+    if viewer.is_staff or clash.user_id == viewer.pk:
+        return f"Time slot conflicts with booking {clash}."
+    return "Time slot conflicts with another booking."
+
+
+def _check_space_free(space: Space, request: BookingRequest, user: User) -> None:
+    if request.attendees is not None and request.attendees > space.capacity:
+        raise InvalidInput.for_field(
+            "attendees", f"This space holds at most {space.capacity} people."
+        )
+    clash = _first_clash(space, request.start, request.end)
+    if clash is not None:
+        raise SlotUnavailable(clash_message(clash, user))
 
 
 def _check_venue_program(user: User, request: BookingRequest) -> None:
@@ -387,6 +492,7 @@ def _insert_booking(
         banner_image_url=request.banner_image_url,
         stage_banner_url=request.stage_banner_url or priced.stage_banner_url,
         is_admin_booking=request.venue_program,
+        is_subscription=is_subscription(request),
         admin_note=request.admin_note,
         status=status,
         payment_hold_expires_at=hold_until,
@@ -493,6 +599,9 @@ def booking_series_create(*, user: User, request: SeriesRequest) -> SeriesResult
     transaction, with the space locked so no booking slips between the checks and inserts."""
     template = request.booking
     _check_venue_program(user, template)
+    # A series books the hall day by day (the venue's regular programs, a customer's training
+    # days), whatever its booking_type: never a subscription to a program.
+    template = replace(template, subscription=False)
     day_count = (request.last_day - request.first_day).days + 1
     if day_count < 1:
         raise InvalidInput.for_field("end_datetime", "The series ends before it starts.")
@@ -503,10 +612,12 @@ def booking_series_create(*, user: User, request: SeriesRequest) -> SeriesResult
     reference = new_series_reference()
     created: list[Booking] = []
     skipped: list[tuple[date, str]] = []
+    horizon = timezone.now() + timedelta(days=settings.BOOKING_MAX_DAYS_AHEAD)
     with transaction.atomic():
         space = _lock_space(template.space_id)
         if space is None:
             raise InvalidInput.for_field("space_id", "Unknown or inactive space.")
+        limits.lock_customer(user)
         if template.attendees is not None and template.attendees > space.capacity:
             raise InvalidInput.for_field(
                 "attendees", f"This space holds at most {space.capacity} people."
@@ -523,9 +634,13 @@ def booking_series_create(*, user: User, request: SeriesRequest) -> SeriesResult
             if start <= timezone.now():
                 skipped.append((day, "past"))
                 continue
+            if limits.is_limited(user) and start > horizon:
+                skipped.append((day, "too_far_ahead"))
+                continue
             clash = _first_clash(space, start, end)
             if clash is not None:
-                skipped.append((day, f"conflict:{clash.booking_reference}"))
+                mine = user.is_staff or clash.user_id == user.pk
+                skipped.append((day, f"conflict:{clash.booking_reference}" if mine else "conflict"))
                 continue
             created.append(
                 _insert_booking(
@@ -536,6 +651,8 @@ def booking_series_create(*, user: User, request: SeriesRequest) -> SeriesResult
                     series_reference=reference,
                 )
             )
+        # Counted with the new rows (this transaction sees them): all or nothing.
+        limits.check_pending_room(user, adding=0)
     return SeriesResult(reference, tuple(created), tuple(skipped))
 
 
@@ -596,9 +713,15 @@ def booking_update(*, booking_id: int, actor: User, changes: BookingChanges) -> 
             raise BookingConflict("A booking that has started cannot be edited.", code="started")
         if space is None:
             raise BookingConflict("Its space is no longer bookable.", code="space_inactive")
+        if booking.is_subscription:
+            raise InvalidTransition(
+                "A program subscription is not edited: cancel it and subscribe again.",
+                code="not_editable",
+            )
         start = changes.start or booking.start_datetime
         end = changes.end or booking.end_datetime
         _validate_window(start, end)
+        limits.check_horizon(actor, start)
         attendees = changes.attendees if changes.attendees is not None else booking.attendees
         if attendees is not None and attendees > space.capacity:
             raise InvalidInput.for_field(
@@ -606,7 +729,7 @@ def booking_update(*, booking_id: int, actor: User, changes: BookingChanges) -> 
             )
         clash = _first_clash_except(space, start, end, booking.pk)
         if clash is not None:
-            raise SlotUnavailable(f"Time slot conflicts with booking {clash}.")
+            raise SlotUnavailable(clash_message(clash, actor))
 
         lines = list(booking.items.all())
         catalog_lines = [line for line in lines if line.kind == BookingLineKind.CATALOG]

@@ -222,6 +222,11 @@ X_ACCEL_PREFIX = env.str("X_ACCEL_PREFIX", default="/protected-media/")
 
 # --- Bookings -------------------------------------------------------------------------------
 BOOKING_MAX_HOURS = env.int("BOOKING_MAX_HOURS", default=24)
+# Yoga and zumba subscriptions (booking_type daily or monthly): the prices when the program
+# booking's note names none ("Fees: daily=450, monthly=1200"), and the longest subscription.
+PROGRAM_DAY_PRICE = Decimal(env.str("PROGRAM_DAY_PRICE", default="450"))
+PROGRAM_MONTH_PRICE = Decimal(env.str("PROGRAM_MONTH_PRICE", default="1200"))
+SUBSCRIPTION_MAX_MONTHS = env.int("SUBSCRIPTION_MAX_MONTHS", default=12)
 CANCELLATION_MIN_NOTICE_HOURS = env.int("CANCELLATION_MIN_NOTICE_HOURS", default=24)
 # Not a knob: who finds the offers and coupons a customer's total includes (by dotted path,
 # since the offers app sits above bookings); empty: none.

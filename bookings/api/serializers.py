@@ -390,6 +390,9 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
             ),
             transport_locations=tuple(data.get("transport_locations") or ()),
             default_pickup_location=data.get("default_pickup_location") or "",
+            # From a program's screen (daily or monthly): a subscription, unless staff book the
+            # venue's own program (the service decides with venue_program).
+            subscription=True,
         )
 
     default_booking_type: str = BookingType.ONE_DAY

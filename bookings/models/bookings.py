@@ -25,9 +25,14 @@ def holds_slot_q() -> models.Q:
     # Written as one IN list on status (plus a condition on the unpaid ones) rather than an
     # OR of two status tests, so the (status, start) index still serves a day's range.
     statuses = (*SLOT_HOLDING_STATUSES, BookingStatus.PENDING_PAYMENT)
-    return models.Q(status__in=statuses) & (
-        ~models.Q(status=BookingStatus.PENDING_PAYMENT)
-        | models.Q(payment_hold_expires_at__gt=timezone.now())
+    return (
+        models.Q(status__in=statuses)
+        & (
+            ~models.Q(status=BookingStatus.PENDING_PAYMENT)
+            | models.Q(payment_hold_expires_at__gt=timezone.now())
+        )
+        # A customer's subscription to the venue's program uses the program's slot.
+        & models.Q(is_subscription=False)
     )
 
 
@@ -96,6 +101,9 @@ class Booking(models.Model):
     customer_note = models.TextField(blank=True)
     admin_note = models.TextField(blank=True)
     is_admin_booking = models.BooleanField(default=False)
+    # A customer's daily or monthly subscription to the venue's own program (yoga, zumba): it
+    # holds no slot of its own (holds_slot_q), the program's booking does.
+    is_subscription = models.BooleanField(default=False, db_default=False)
     banner_image_url = models.CharField(max_length=500, blank=True)
     stage_banner_url = models.CharField(max_length=500, blank=True)
     # Where guests are picked up, as the booking screen sends them (the legacy appended them to
