@@ -98,3 +98,8 @@ class InvalidPhone(InvalidInput):
 class TooManyWebMessages(RateLimited):
     default_message = "Too many messages from the website for this number; try again later."
     default_code = "too_many_messages"
+
+
+class RecipientOptedOut(Conflict):
+    default_message = "The customer asked for no more WhatsApp messages."
+    default_code = "opted_out"

@@ -24,6 +24,7 @@ from messaging.exceptions import (
     KeywordNotFound,
     OutsideSessionWindow,
     QuickReplyNotFound,
+    RecipientOptedOut,
     TooManyWebMessages,
     UnknownParent,
 )
@@ -34,9 +35,11 @@ from messaging.models import (
     WhatsAppMessage,
     WhatsAppQuickReply,
 )
-from messaging.outbound import Outgoing, outbound_queue
+from messaging.outbound import Outgoing, opted_out, outbound_queue
 
 SESSION_WINDOW = timedelta(hours=24)
+# The status of one of our messages that was not sent because its addressee opted out.
+OPTED_OUT = "opted_out"
 # Messages one number may send from the website's chat window in an hour: the window needs no
 # login, so this is what keeps it from filling the staff's inbox.
 WEB_MESSAGES_PER_HOUR = 20
@@ -117,9 +120,13 @@ def _send(
             event_key=event_key,
         )
     )
-    if outbound is not None:
-        WhatsAppMessage.objects.filter(pk=message.pk).update(outbound=outbound)
-        message.outbound = outbound
+    if outbound is None:
+        # The customer opted out of WhatsApp (messaging.outbound.opt_out): kept, not sent.
+        WhatsAppMessage.objects.filter(pk=message.pk).update(status=OPTED_OUT)
+        message.status = OPTED_OUT
+        return
+    WhatsAppMessage.objects.filter(pk=message.pk).update(outbound=outbound)
+    message.outbound = outbound
 
 
 def _auto_reply(
@@ -224,6 +231,8 @@ def whatsapp_reply(*, staff: User, conversation_id: int, text: str) -> WhatsAppM
         or timezone.now() - conversation.last_inbound_at > SESSION_WINDOW
     ):
         raise OutsideSessionWindow()
+    if opted_out(Channel.WHATSAPP, conversation.phone_number):
+        raise RecipientOptedOut()
     message = WhatsAppMessage.objects.create(
         conversation=conversation, direction=Direction.OUTBOUND, text=text, sent_by=staff
     )
@@ -232,12 +241,15 @@ def whatsapp_reply(*, staff: User, conversation_id: int, text: str) -> WhatsAppM
     return message
 
 
-def conversation_set_status(*, conversation_id: int, status: ConversationStatus) -> None:
+def conversation_set_status(
+    *, conversation_id: int, status: ConversationStatus
+) -> WhatsAppConversation:
     updated = WhatsAppConversation.objects.filter(pk=conversation_id).update(
         status=status, updated_at=timezone.now()
     )
     if not updated:
         raise ConversationNotFound()
+    return WhatsAppConversation.objects.get(pk=conversation_id)
 
 
 # --- The chatbot's configuration, keywords and quick replies (staff) ------------------------
@@ -298,13 +310,26 @@ def keyword_delete(*, keyword_id: int) -> None:
 
 
 def _check_parent(parent_id: int | None, own_id: int | None = None) -> None:
+    """A sub-menu button's parent is a live top-level button: one level, as the chatbot's
+    menus show them, and no button can end up under itself."""
     if parent_id is None:
         return
     if (
         parent_id == own_id
-        or not WhatsAppQuickReply.objects.filter(pk=parent_id, deleted_at__isnull=True).exists()
+        or not WhatsAppQuickReply.objects.filter(
+            pk=parent_id, deleted_at__isnull=True, parent__isnull=True
+        ).exists()
     ):
-        raise UnknownParent(fields={"parent_id": ["No such quick reply."]})
+        raise UnknownParent(fields={"parent_id": ["No such top-level quick reply."]})
+    if (
+        own_id is not None
+        and WhatsAppQuickReply.objects.filter(parent_id=own_id, deleted_at__isnull=True).exists()
+    ):
+        raise UnknownParent(
+            "parent_id: this button has its own sub-menu; it stays at the top.",
+            code="has_children",
+            fields={"parent_id": ["This button has its own sub-menu."]},
+        )
 
 
 def quick_reply_create(fields: dict[str, Any]) -> WhatsAppQuickReply:

@@ -309,11 +309,10 @@ class ConversationStatusView(APIView):
 
     def patch(self, request: Request, conversation_id: int) -> Response:
         body = _valid(ConversationStatusSerializer(data=request.data))
-        whatsapp.conversation_set_status(
+        conversation = whatsapp.conversation_set_status(
             conversation_id=conversation_id,
             status=ConversationStatus(body.validated_data["status"]),
         )
-        conversation = WhatsAppConversation.objects.get(pk=conversation_id)
         return Response(
             {
                 "ok": True,

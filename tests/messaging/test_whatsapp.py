@@ -666,3 +666,57 @@ def test_settings_lists_are_bounded(staff_client, monkeypatch):
     assert len(staff_client.get("/api/admin/whatsapp/keywords").json()["keywords"]) == 2
     assert len(staff_client.get("/api/admin/whatsapp/quick-replies").json()["quick_replies"]) == 2
     assert staff_client.get("/api/admin/whatsapp/conversations?per_page=101").status_code == 400
+
+
+def test_a_customer_who_opted_out_gets_no_reply_and_no_auto_answer(staff_client, api_client):
+    from messaging.outbound import opt_out
+
+    conversation = _conversation()
+    opt_out(channel="whatsapp", to="+919876543210", reason="STOP")
+    response = staff_client.post(
+        f"/api/admin/whatsapp/conversations/{conversation.pk}/reply",
+        {"message": "Hello"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "opted_out"
+    _route_mobile(api_client, _inbound("hello"))
+    answer = WhatsAppMessage.objects.get(direction="outbound")
+    assert (answer.status, answer.outbound_id) == ("opted_out", None)
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_sub_menu_stays_one_level_deep(staff_client):
+    form = {"button_text": "Menu", "message_text": "menu"}
+    top = staff_client.post("/api/admin/whatsapp/quick-replies", form, format="json").json()
+    child = staff_client.post(
+        "/api/admin/whatsapp/quick-replies",
+        {**form, "parent_id": top["quick_reply"]["id"]},
+        format="json",
+    ).json()["quick_reply"]
+    under_child = staff_client.post(
+        "/api/admin/whatsapp/quick-replies", {**form, "parent_id": child["id"]}, format="json"
+    )
+    assert under_child.status_code == 400
+    # A button with its own sub-menu cannot move under another (nor under itself).
+    other = staff_client.post("/api/admin/whatsapp/quick-replies", form, format="json").json()
+    top_id = top["quick_reply"]["id"]
+    for parent_id in (other["quick_reply"]["id"], top_id):
+        moved = staff_client.put(
+            f"/api/admin/whatsapp/quick-replies/{top_id}", {"parent_id": parent_id}, format="json"
+        )
+        assert moved.status_code == 400
+    assert WhatsAppQuickReply.objects.get(pk=top_id).parent_id is None
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_the_web_transcript_costs_fixed_queries(rows, api_client, django_assert_num_queries):
+    api_client.post(
+        "/api/whatsapp/send-session", {"to": "+919876543210", "text": "hi"}, format="json"
+    )
+    conversation = WhatsAppConversation.objects.get()
+    for n in range(rows):
+        WhatsAppMessage.objects.create(conversation=conversation, direction="outbound", text=f"{n}")
+    with django_assert_num_queries(1):
+        body = api_client.get("/api/whatsapp/messages?phone=%2B919876543210").json()
+    assert len(body["messages"]) == rows + 2
