@@ -35,7 +35,7 @@ from messaging.models import (
     WhatsAppMessage,
     WhatsAppQuickReply,
 )
-from messaging.outbound import Outgoing, opted_out, outbound_queue
+from messaging.outbound import Outgoing, opt_out, opted_out, outbound_queue
 
 SESSION_WINDOW = timedelta(hours=24)
 # The status of one of our messages that was not sent because its addressee opted out.
@@ -43,6 +43,8 @@ OPTED_OUT = "opted_out"
 # Messages one number may send from the website's chat window in an hour: the window needs no
 # login, so this is what keeps it from filling the staff's inbox.
 WEB_MESSAGES_PER_HOUR = 20
+# What a customer sends to get no more messages from us on WhatsApp.
+STOP_WORDS = frozenset({"stop", "unsubscribe"})
 
 
 def whatsapp_number(raw: str) -> str:
@@ -204,7 +206,12 @@ def _receive_in(conversation: WhatsAppConversation, incoming: Incoming) -> Whats
             )
     except IntegrityError:
         return None
-    _record(conversation, message, inbound_on_whatsapp=incoming.origin == MessageOrigin.WHATSAPP)
+    on_whatsapp = incoming.origin == MessageOrigin.WHATSAPP
+    _record(conversation, message, inbound_on_whatsapp=on_whatsapp)
+    if on_whatsapp and incoming.text.strip().lower() in STOP_WORDS:
+        # Nothing more goes to this number on WhatsApp, answers included (outbound.py).
+        opt_out(channel=Channel.WHATSAPP, to=conversation.phone_number, reason="Sent STOP")
+        return message
     _auto_reply(conversation, message, chatbot_answer(incoming.text))
     return message
 

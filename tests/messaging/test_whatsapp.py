@@ -720,3 +720,19 @@ def test_the_web_transcript_costs_fixed_queries(rows, api_client, django_assert_
     with django_assert_num_queries(1):
         body = api_client.get("/api/whatsapp/messages?phone=%2B919876543210").json()
     assert len(body["messages"]) == rows + 2
+
+
+def test_a_customer_who_sends_stop_is_opted_out(api_client, staff_client):
+    from messaging.models import OptOut
+
+    _route_mobile(api_client, _inbound("STOP"))
+    assert OptOut.objects.filter(channel="whatsapp", address="9876543210").exists()
+    # Not answered, and staff cannot write to them any more.
+    assert not WhatsAppMessage.objects.filter(direction="outbound").exists()
+    conversation = WhatsAppConversation.objects.get()
+    response = staff_client.post(
+        f"/api/admin/whatsapp/conversations/{conversation.pk}/reply/",
+        {"message": "Sorry to see you go"},
+        format="json",
+    )
+    assert response.status_code == 409
