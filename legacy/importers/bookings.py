@@ -11,6 +11,7 @@ from django.utils import timezone
 from legacy import conversions as c
 from legacy.importers.base import TableImporter
 from legacy.importers.catalog import _url
+from legacy.importers.payments import payout_details
 from legacy.source import Row
 
 TRANSPORT_MARK = " ||TRANSPORT_LOCATIONS:"
@@ -88,12 +89,18 @@ class BookingsImporter(TableImporter):
         if "payments" in self.ctx.source_tables:
             for row in self.ctx.source.stream("payments", order_by=""):
                 status = c.lookup(c.PAYMENT_STATUS, row["status"])
-                if row["booking_id"] is not None and status == "success":
+                if (
+                    row["booking_id"] is not None
+                    and status == "success"
+                    and payout_details(row["details"]) is None  # staff paying a broker
+                ):
                     amount = c.money(row["amount"], default=ZERO)
                     paid[row["booking_id"]] = paid.get(row["booking_id"], ZERO) + amount
         self.ctx.lookups["booking_lines_total"] = lines
         self.ctx.lookups["booking_paid"] = paid
         self.ctx.lookups["booking_start_day"] = {}
+        # Who paid each settled brokerage: the payer of the legacy's broker payouts.
+        self.ctx.lookups["booking_broker_settled_by"] = {}
 
     def convert(self, row: Row) -> models.Model:
         from bookings.models import Booking
@@ -140,6 +147,8 @@ class BookingsImporter(TableImporter):
         if attendees is not None and attendees < 0:
             attendees = ctx.problem("attendees", "negative", None, "left empty")
         ctx.lookups["booking_start_day"][row["id"]] = start.date()
+        if row["broker_settled_by_user_id"] in ctx.ids.get("users", set()):
+            ctx.lookups["booking_broker_settled_by"][row["id"]] = row["broker_settled_by_user_id"]
         brokerage = c.money(row["brokerage_amount"], default=ZERO)
         if brokerage < 0:
             brokerage = ctx.problem("brokerage_amount", f"negative ({brokerage})", ZERO, "0")

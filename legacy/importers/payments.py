@@ -10,6 +10,22 @@ from legacy import conversions as c
 from legacy.importers.base import TableImporter
 from legacy.source import Row
 
+# The legacy recorded what staff paid brokers through Razorpay in this same table, told apart
+# only by details.payment_type (routers/broker_payments.py): here those are payouts, paid by
+# staff and attached to no customer's booking (brokers/README.md).
+PAYOUT_PURPOSES = {
+    "broker_payment": "broker_settlement",
+    "broker_bulk_payment": "broker_settlement",
+}
+
+
+def payout_details(details: str | bytes | None) -> dict[str, Any] | None:
+    """The legacy details of a payment that paid a broker, or None for a customer's."""
+    parsed = _gateway_json(c.text(details))
+    if isinstance(parsed, dict) and parsed.get("payment_type") in PAYOUT_PURPOSES:
+        return parsed
+    return None
+
 
 def _gateway_json(value: str | None) -> Any:
     raw = c.text(value).strip()
@@ -27,7 +43,10 @@ class PaymentsImporter(TableImporter):
     domain = "payments"
     homes: ClassVar[dict[str, str]] = {
         "id": "id",
-        "booking_id": "booking_id (and user_id: the booking's customer)",
+        "booking_id": (
+            "booking_id (and user_id: the booking's customer); a broker payout's: none "
+            "(user_id: the staff who settled its bookings)"
+        ),
         "amount": "amount, amount_paise",
         "currency": "currency",
         "provider": "provider",
@@ -37,15 +56,21 @@ class PaymentsImporter(TableImporter):
         "paid_at": "paid_at",
         "created_at": "created_at",
         "updated_at": "updated_at (empty: created_at)",
-        "details": "gateway_response.legacy_details",
+        "details": (
+            "gateway_response.legacy_details; payment_type broker_payment / "
+            "broker_bulk_payment -> purpose broker_settlement"
+        ),
         "gateway_response": "gateway_response.legacy_gateway_response",
     }
     money: ClassVar[dict[str, str]] = {"amount": "amount"}
 
     def track(self, row: Row, obj: models.Model) -> None:
         per_booking = self.ctx.lookups.setdefault("verify_payments_by_booking", {})
+        booking_id = getattr(obj, "booking_id", None)
+        if booking_id is None:
+            return  # a payout to a broker: no customer's booking took it
         amount = c.money(row["amount"])
-        per_booking[row["booking_id"]] = per_booking.get(row["booking_id"], Decimal(0)) + amount
+        per_booking[booking_id] = per_booking.get(booking_id, Decimal(0)) + amount
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -61,10 +86,20 @@ class PaymentsImporter(TableImporter):
         from payments.models import Payment
 
         ctx = self.ctx
-        booking_id = ctx.maybe_parent("booking_id", "bookings", row["booking_id"])
-        if booking_id is None:
-            # Our payments belong to a customer; the legacy's only link to one is the booking.
-            raise c.Invalid("booking_id", "no booking, so no customer to own the payment")
+        payout = payout_details(row["details"])
+        purpose, payer = "booking", None
+        if payout is not None:
+            purpose = PAYOUT_PURPOSES[payout["payment_type"]]
+            booking_id = None
+            payer = self._payout_payer(row, payout)
+        else:
+            booking_id = ctx.maybe_parent("booking_id", "bookings", row["booking_id"])
+        if payer is None:
+            if booking_id is None:
+                # Our payments belong to a customer; the legacy's only link to one is the
+                # booking.
+                raise c.Invalid("booking_id", "no booking, so no customer to own the payment")
+            payer = self.booking_users[booking_id]
         amount = c.money(row["amount"])
         if amount <= 0:
             raise c.Invalid("amount", f"{amount} is not a payment")
@@ -90,8 +125,9 @@ class PaymentsImporter(TableImporter):
         paid_at = c.utc_aware(row["paid_at"])
         return Payment(
             id=row["id"],
-            user_id=self.booking_users[booking_id],
+            user_id=payer,
             booking_id=booking_id,
+            purpose=purpose,
             amount=amount,
             amount_paise=c.paise(amount),
             currency=c.bounded("currency", (row["currency"] or "INR").upper(), 3),
@@ -108,8 +144,26 @@ class PaymentsImporter(TableImporter):
             updated_at=c.utc_aware(row["updated_at"]) or created,
         )
 
+    def _payout_payer(self, row: Row, payout: dict[str, Any]) -> int:
+        """Who paid a broker: the legacy kept it only on the bookings the payout settled
+        (broker_settled_by_user_id), the payment's booking or its details.booking_ids."""
+        settled_by: dict[int, int] = self.ctx.lookups.get("booking_broker_settled_by", {})
+        candidates = [row["booking_id"], *(payout.get("booking_ids") or [])]
+        for booking_id in candidates:
+            if isinstance(booking_id, int) and booking_id in settled_by:
+                return settled_by[booking_id]
+        raise c.Invalid("details", "a payout to a broker whose bookings name no staff payer")
+
     def key(self, obj: Any) -> tuple[Any, ...]:
-        return (obj.pk, obj.booking_id, obj.user_id, obj.amount, obj.status, obj.order_id)
+        return (
+            obj.pk,
+            obj.booking_id,
+            obj.user_id,
+            obj.amount,
+            obj.status,
+            obj.order_id,
+            obj.purpose,
+        )
 
 
 class RefundsImporter(TableImporter):

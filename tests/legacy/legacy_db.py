@@ -628,6 +628,35 @@ def rows() -> dict[str, list[dict[str, Any]]]:
                 "created_at": T0,
                 "details": "cash at desk",
             },
+            # Staff paying the broker of booking 101, once alone and once in bulk: no
+            # customer paid these.
+            {
+                "id": 3,
+                "booking_id": 101,
+                "amount": 30.86,
+                "currency": "INR",
+                "provider": "razorpay",
+                "provider_payment_id": "pay_INVENTEDB1",
+                "order_id": "order_INVENTEDB1",
+                "status": "success",
+                "paid_at": T0,
+                "created_at": T0,
+                "details": '{"payment_type": "broker_payment", "broker_id": 1}',
+            },
+            {
+                "id": 4,
+                "booking_id": None,
+                "amount": 30.86,
+                "currency": "INR",
+                "provider": "razorpay",
+                "provider_payment_id": "pay_INVENTEDB2",
+                "order_id": "order_INVENTEDB2",
+                "status": "success",
+                "paid_at": T0,
+                "created_at": T0,
+                "details": '{"payment_type": "broker_bulk_payment", "broker_id": 1, '
+                '"booking_ids": [101], "booking_count": 1}',
+            },
         ],
         "refunds": [
             {

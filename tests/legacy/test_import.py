@@ -143,6 +143,14 @@ def test_import_keeps_ids_money_times_and_verifies(legacy_source, legacy_files, 
     assert brokered.broker_settled_at == datetime(2025, 7, 2, 9, 30, tzinfo=UTC)
     assert brokered.broker_settled_by_id == 1
     assert Booking.objects.get(pk=100).broker_id is None
+    # The legacy's payouts to the broker: paid by the staff who settled, no customer's money.
+    payouts = Payment.objects.filter(pk__in=[3, 4]).order_by("pk")
+    assert [(p.purpose, p.booking_id, p.user_id, p.amount) for p in payouts] == [
+        ("broker_settlement", None, 1, Decimal("30.86")),
+        ("broker_settlement", None, 1, Decimal("30.86")),
+    ]
+    assert all(p.settled_at is not None for p in payouts)
+    assert brokered.paid_amount == Decimal("0.00")
     # Payments: statuses mapped, an empty order id named, applied once already (settled).
     cash = Payment.objects.get(pk=2)
     assert (cash.status, cash.order_id, cash.amount_paise, cash.currency, cash.user_id) == (
