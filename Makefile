@@ -161,6 +161,10 @@ CONTESTS_BENCH_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_contests_bench
 bench-contests: venv mariadb ## worker RSS while 10,000 and 100,000 contest entries stream as CSV
 	$(BIN)/python -m tests.bench.bench_contests --database-url $(CONTESTS_BENCH_DATABASE_URL) $(BENCH_ARGS)
 
+.PHONY: frontend-coverage
+frontend-coverage: venv ## which of the frontend's calls (../shared/FRONTEND-CALLS.md) our URLs answer; lists the rest
+	$(TEST_ENV) $(BIN)/python -m tools.frontend_coverage --missing
+
 REHEARSAL_DATABASE_URL ?= mysql://root@127.0.0.1:3306/lebrq_rehearsal
 
 .PHONY: rehearse-import
