@@ -1,6 +1,13 @@
-from django.contrib import admin
+from collections.abc import Callable
 
-from lebrq.admin import LargeTableAdmin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from lebrq.admin import LargeTableAdmin, selection_too_large
+from lebrq.errors import DomainError
+from racks import services
+from racks.choices import OrderStatus
 from racks.models import Rack, RackOrder, RackOrderLine, RackProduct
 
 
@@ -38,6 +45,34 @@ class RackOrderLineInline(admin.TabularInline[RackOrderLine, RackOrder]):
     readonly_fields = ("product_name", "quantity", "unit_price", "subtotal")
 
 
+def _status_action(
+    to_status: str, description: str
+) -> Callable[["RackOrderAdmin", HttpRequest, QuerySet[RackOrder]], None]:
+    """An admin action moving each selected order through services.order_status_change."""
+
+    @admin.action(description=description, permissions=["change"])
+    def run(
+        model_admin: "RackOrderAdmin", request: HttpRequest, queryset: QuerySet[RackOrder]
+    ) -> None:
+        if selection_too_large(model_admin, request, queryset):
+            return
+        done, refused = 0, []
+        for order_id in queryset.values_list("pk", flat=True).iterator(chunk_size=500):
+            try:
+                services.order_status_change(order_id=order_id, to_status=to_status)
+            except DomainError as exc:
+                refused.append(exc.message)
+            else:
+                done += 1
+        if done:
+            model_admin.message_user(request, f"{done} order(s) {to_status}.", messages.SUCCESS)
+        for reason in refused[:20]:
+            model_admin.message_user(request, reason, messages.ERROR)
+
+    run.__name__ = f"mark_{to_status}"
+    return run
+
+
 @admin.register(RackOrder)
 class RackOrderAdmin(LargeTableAdmin[RackOrder]):
     list_display = (
@@ -54,10 +89,16 @@ class RackOrderAdmin(LargeTableAdmin[RackOrder]):
     search_fields = ("=order_reference",)
     list_select_related = ("user", "rack")
     raw_id_fields = ("user", "rack", "payment")
-    # Money and stock move only through the services (payment taken, stock taken): staff
-    # change an order's status and delivery details here, not what it cost.
+    # Money, stock and status move only through the services (payment taken, stock taken,
+    # the actions below): staff change an order's delivery details here, not what it cost.
+    actions = [
+        _status_action(OrderStatus.SHIPPED, "Mark selected orders shipped"),
+        _status_action(OrderStatus.DELIVERED, "Mark selected orders delivered"),
+    ]
     readonly_fields = (
+        "status",
         "order_reference",
+        "paid_amount",
         "total_amount",
         "original_amount",
         "discount_amount",

@@ -48,6 +48,11 @@ class PaymentNotUsable(Conflict):
     default_code = "payment_not_usable"
 
 
+class InvalidOrderTransition(Conflict):
+    default_message = "The order cannot move to that status from where it is."
+    default_code = "invalid_transition"
+
+
 class OrderCancelled(Conflict):
     default_message = "This order was cancelled."
     default_code = "order_cancelled"

@@ -41,6 +41,7 @@ from payments.models import Payment
 from racks.choices import OrderPaymentStatus, OrderStatus, ProductStatus
 from racks.exceptions import (
     AmountMismatch,
+    InvalidOrderTransition,
     OrderCancelled,
     OrderNotFound,
     OutOfStock,
@@ -511,6 +512,29 @@ def order_payment_captured(payment: Payment) -> str | None:
         order.status = OrderStatus.CANCELLED
     order.save(update_fields=["payment_status", "paid_amount", "status", "updated_at"])
     return reason
+
+
+# Where staff may move a paid order (the Django admin's actions; the screens have no call):
+# handed over or sent, then delivered. Payment and cancellation are the payment's business.
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.CONFIRMED: frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED}),
+}
+
+
+def order_status_change(*, order_id: int, to_status: str) -> RackOrder:
+    """Move an order along ORDER_TRANSITIONS, under its row lock."""
+    with transaction.atomic():
+        order = RackOrder.objects.select_for_update().filter(pk=order_id).first()
+        if order is None:
+            raise OrderNotFound()
+        if to_status not in ORDER_TRANSITIONS.get(order.status, frozenset()):
+            raise InvalidOrderTransition(
+                f"Order {order.order_reference} is {order.status}; it cannot become {to_status}."
+            )
+        order.status = to_status
+        order.save(update_fields=["status", "updated_at"])
+    return order
 
 
 def surprise_gift_save(*, user: User, order_id: int, gift: SurpriseGift) -> RackOrder:
