@@ -117,15 +117,33 @@ def test_the_list_costs_the_same_queries_for_one_broker_or_many(
         assert len(staff_client.get("/api/admin/brokers").json()["items"]) == 13
 
 
-def test_detail_shows_staff_the_bank_details_in_full(staff_client):
+def test_detail_whole_body_shows_staff_the_bank_details_in_full(staff_client):
     until = timezone.now() + timedelta(days=2)
-    broker = BrokerFactory(suspended_until=until)
+    broker = BrokerFactory(suspended_until=until, is_approved=False, company_name="Kochi Deals")
 
-    body = staff_client.get(f"/api/admin/brokers/{broker.pk}").json()
+    response = staff_client.get(f"/api/admin/brokers/{broker.pk}")
 
-    assert body["bank_account_number"] == "123456789012"
-    assert (body["bank_ifsc_code"], body["is_suspended"]) == ("SBIN0001234", True)
-    assert body["suspended_until"] == naive_utc(until)
+    assert response.json() == {
+        "id": broker.pk,
+        "user_id": broker.user_id,
+        "username": broker.user.username,
+        "role": "broker",
+        "company_name": "Kochi Deals",
+        "description": None,
+        "contact_email": broker.contact_email,
+        "contact_phone": None,
+        "address": None,
+        "brokerage_percentage": 5.0,
+        "bank_account_name": "Ravi Nair",
+        "bank_account_number": "123456789012",
+        "bank_ifsc_code": "SBIN0001234",
+        "bank_name": "State Bank of India",
+        "profile_image": None,
+        "suspended_until": naive_utc(until),
+        "is_suspended": True,
+        "is_approved": False,
+        "created_at": naive_utc(broker.created_at),
+    }
     assert staff_client.get("/api/admin/brokers/999999").status_code == 404
 
 
