@@ -17,13 +17,10 @@ MAX_MONEY = Decimal("99999999.99")
 MAX_MEDIA = 20
 
 
-class BlankAsNullField(serializers.CharField):
+class BlankAsNullField(serializers.ReadOnlyField):
     """Our empty text is the legacy's null (the screens test `field && ...`)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> Any:
         return str(value) if value else None
 
 
@@ -263,7 +260,9 @@ class SurpriseGiftSerializer(serializers.Serializer[Any]):
     three required, as the legacy's schema and the form's own checks."""
 
     recipient_name = serializers.CharField(max_length=255)
-    recipient_mobile = serializers.RegexField(r"^\+?[0-9 -]{6,20}$", max_length=20)
+    recipient_mobile: serializers.CharField = serializers.RegexField(
+        r"^\+?[0-9 -]{6,20}$", max_length=20
+    )
     delivery_address = serializers.CharField(max_length=2000)
     pin_code = serializers.CharField(max_length=10)
     city = serializers.CharField(max_length=100)
@@ -303,7 +302,7 @@ class CartItemSerializer(serializers.Serializer[Any]):
 
 class OrderCreateSerializer(serializers.Serializer[Any]):
     rack_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    cart_items = CartItemSerializer(many=True, max_length=MAX_CART_LINES)
+    cart_items = CartItemSerializer(many=True)
     # The browser's figures: accepted for compatibility, never trusted.
     total_amount = serializers.DecimalField(
         max_digits=None, decimal_places=None, required=False, allow_null=True
@@ -319,6 +318,11 @@ class OrderCreateSerializer(serializers.Serializer[Any]):
     payment_id = serializers.CharField(
         max_length=100, required=False, allow_null=True, allow_blank=True
     )
+
+    def validate_cart_items(self, items: list[Any]) -> list[Any]:
+        if len(items) > MAX_CART_LINES:
+            raise serializers.ValidationError(f"At most {MAX_CART_LINES} products.")
+        return items
 
     def order_request(self) -> OrderRequest:
         data = self.validated_data
