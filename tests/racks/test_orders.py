@@ -14,7 +14,7 @@ from payments.choices import PaymentPurpose, PaymentStatus, RefundStatus, Refund
 from payments.hooks import capture_handler
 from payments.models import Payment, Refund
 from racks.models import RackOrder, RackProduct
-from racks.services import order_payment_captured
+from racks.services import MAX_CART_LINES, order_payment_captured
 from tests.payments.conftest import run_queued_refunds
 from tests.payments.test_webhooks_and_reconcile import deliver
 from tests.racks.factories import RackFactory, RackProductFactory
@@ -251,6 +251,11 @@ def test_bad_carts_are_400_and_change_nothing(customer_client, razorpay):
         order_payload([cart_line(off_sale, 1)], 250, payment_id),
         order_payload([{"product_id": 99999, "quantity": 1}], 250, payment_id),
         {"payment_id": payment_id},
+        order_payload(
+            [{"product_id": n, "quantity": 1} for n in range(1, MAX_CART_LINES + 2)],
+            250,
+            payment_id,
+        ),
     ]
     for body in bodies:
         response = customer_client.post("/api/racks/orders", body, format="json")
