@@ -85,17 +85,22 @@ class BrokerCreated:
     invited: bool
 
 
+# Room for the number _free_username may add within User.username's 150 characters.
+USERNAME_BASE_MAX = 140
+
+
 def _username_base(username: str | None, company_name: str | None, email: str) -> str:
     base = (username or (company_name or "").strip()) or email.split("@")[0]
-    return re.sub(r"[^a-z0-9_]+", "_", base.lower().strip()) or "broker"
+    base = re.sub(r"[^a-z0-9_]+", "_", base.lower().strip())[:USERNAME_BASE_MAX]
+    return base or "broker"
 
 
 def _free_username(base: str) -> str:
     """`base`, or `base` with the smallest number that makes it unused (the legacy's rule),
-    from one query over the names that start with it."""
+    from one query over the names of that form only."""
     taken = {
         name.lower()
-        for name in User.objects.filter(username__istartswith=base).values_list(
+        for name in User.objects.filter(username__iregex=rf"^{re.escape(base)}[0-9]*$").values_list(
             "username", flat=True
         )
     }
