@@ -78,14 +78,27 @@ class WhatsAppQuickRepliesImporter(TableImporter):
         "parent_id": "parent",
     }  # fmt: skip
 
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.source_ids: set[int] = set()
+        # Buttons under a parent with a higher id (made later, then chosen as the parent):
+        # saved at the top, their parent set once every button is in.
+        self.later_parents: dict[int, int] = {}
+
+    def prepare(self) -> None:
+        # Staff-made configuration: a few dozen ids.
+        rows = self.ctx.source.query("SELECT id FROM whatsapp_quick_replies")
+        self.source_ids = {int(row[0]) for row in rows}
+
     def convert(self, row: Row) -> models.Model:
         from messaging.models import WhatsAppQuickReply
 
         created, updated = _stamps(row)
-        # Rows come in id order: a parent is imported before the buttons under it (the staff
-        # screen created them so); one that is not is a problem whose fix is the top menu.
-        parent_id = self.ctx.maybe_parent("parent_id", self.table, row["parent_id"])
-        return WhatsAppQuickReply(
+        raw_parent = int(row["parent_id"] or 0)
+        later = raw_parent > int(row["id"]) and raw_parent in self.source_ids
+        # Saved at the top for now: the parent's row is not in yet (finish sets it).
+        parent_id = None if later else self.ctx.maybe_parent("parent_id", self.table, raw_parent)
+        reply = WhatsAppQuickReply(
             id=row["id"],
             parent_id=parent_id,
             button_text=c.bounded("button_text", row["button_text"], 200),
@@ -103,9 +116,22 @@ class WhatsAppQuickRepliesImporter(TableImporter):
             updated_at=updated,
             deleted_at=c.utc_aware(row["deleted_at"]),
         )
+        if later:
+            self.later_parents[reply.pk] = raw_parent
+        return reply
+
+    def finish(self) -> None:
+        from messaging.models import WhatsAppQuickReply
+
+        for reply_id, parent_id in self.later_parents.items():
+            # A parent that was refused leaves the button at the top; the checksums then
+            # differ and the run says so.
+            if parent_id in self.ctx.ids.get(self.table, set()):
+                WhatsAppQuickReply.objects.filter(pk=reply_id).update(parent_id=parent_id)
 
     def key(self, obj: Any) -> tuple[Any, ...]:
-        return (obj.pk, obj.parent_id, obj.button_text, obj.message_text, obj.response_type)
+        parent_id = self.later_parents.get(obj.pk, obj.parent_id)
+        return (obj.pk, parent_id, obj.button_text, obj.message_text, obj.response_type)
 
 
 class WhatsAppConversationsImporter(TableImporter):

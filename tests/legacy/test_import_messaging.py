@@ -97,6 +97,11 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
              "response_type": "price", "display_order": 1, "is_active": 1, **stamps},
             {"id": 11, "parent_id": 10, "button_text": "Hall", "message_text": "hall price",
              "response_type": "static", "display_order": 0, "is_active": 1, **stamps},
+            # Made first, then put under a menu made later (a higher id).
+            {"id": 12, "parent_id": 14, "button_text": "Today", "message_text": "today slot",
+             "response_type": "slots", "display_order": 0, "is_active": 1, **stamps},
+            {"id": 14, "parent_id": None, "button_text": "Slots", "message_text": "slots",
+             "response_type": "slots", "display_order": 2, "is_active": 1, **stamps},
         ],
         "whatsapp_conversations": [
             {"id": 20, "user_id": 2, "phone_number": "+919876543210", "session_id": None,
@@ -189,6 +194,7 @@ def test_whatsapp_and_voice_notes_keep_ids_texts_and_files(messaging_legacy, tmp
         (r["legacy_id"], r["column"]) for r in report["rows"] if r["table"] == SCHEMA_KEYS[0]
     ] == [(4, "match_type")]
     assert WhatsAppQuickReply.objects.get(pk=11).parent_id == 10
+    assert WhatsAppQuickReply.objects.get(pk=12).parent_id == 14
 
     conversation = WhatsAppConversation.objects.get(pk=20)
     assert (conversation.phone_number, conversation.user_id, conversation.status) == (
