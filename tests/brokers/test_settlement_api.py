@@ -433,3 +433,58 @@ def test_bulk_refusals(staff_client, razorpay):
     assert staff_client.post(verify, {"broker_id": broker.pk}, format="json").status_code == 400
     booking.refresh_from_db()
     assert not booking.broker_settled
+
+
+def test_the_webhook_settles_a_payout_the_checkout_never_verified(
+    api_client, staff_client, razorpay
+):
+    """Staff closed the tab after paying: Razorpay's webhook settles the bookings, once, and
+    the checkout's late verify is answered as a success."""
+    from tests.payments.test_webhooks_and_reconcile import deliver
+
+    booking = brokered_booking(BrokerFactory())
+    order_id = staff_client.post(
+        "/api/broker/payments/prepare-payment", {"booking_id": booking.pk}, format="json"
+    ).json()["order_id"]
+    paid = _pay(razorpay, order_id)
+
+    hook = deliver(
+        api_client, razorpay, "payment.captured", paid["razorpay_payment_id"], event_id="evt_b1"
+    )
+
+    assert hook.status_code == 200
+    booking.refresh_from_db()
+    assert booking.broker_settled
+    late = staff_client.post(
+        "/api/broker/payments/verify-payment",
+        {"booking_id": booking.pk, "payment_data": paid},
+        format="json",
+    )
+    assert late.status_code == 200
+    assert BrokerPayout.objects.get().status == PayoutStatus.SETTLED
+
+
+def test_a_payout_paid_short_settles_nothing_and_goes_back(staff_client, razorpay):
+    booking = brokered_booking(BrokerFactory(), "2000.00")  # 100.00 brokerage
+    order_id = staff_client.post(
+        "/api/broker/payments/prepare-payment", {"booking_id": booking.pk}, format="json"
+    ).json()["order_id"]
+    payment_id = razorpay.pay(order_id, amount=5000)  # 50.00 of 100.00
+
+    response = staff_client.post(
+        "/api/broker/payments/verify-payment",
+        {
+            "booking_id": booking.pk,
+            "payment_data": {
+                "razorpay_payment_id": payment_id,
+                "razorpay_order_id": order_id,
+                "razorpay_signature": razorpay.signature(order_id, payment_id),
+            },
+        },
+        format="json",
+    )
+
+    assert response.status_code == 409
+    booking.refresh_from_db()
+    assert not booking.broker_settled
+    assert Refund.objects.get().amount == Decimal("50.00")
