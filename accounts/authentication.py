@@ -1,22 +1,34 @@
+import hashlib
 from typing import Any
 
+import jwt
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 
 from accounts.legacy_tokens import legacy_token_user
+from accounts.models import User
+from accounts.tokens import is_revoked, token_matches_user
+
+REVOKED = "This token is no longer valid; please log in again."
 
 
 class LegacyToken(dict[str, Any]):
-    """What request.auth holds for a request made with a legacy token (claims are not kept)."""
+    """What request.auth holds for a request made with a legacy token: no claims but its
+    digest (its revocation key) and expiry, so logout can revoke it."""
 
     legacy = True
 
 
+def legacy_token_digest(raw: str) -> str:
+    return "legacy:" + hashlib.sha256(raw.encode("latin-1")).hexdigest()
+
+
 class JWTAuthentication(authentication.JWTAuthentication):
     """simplejwt's Bearer auth that also refuses accounts suspended after the token was issued,
-    and, during the cut-over only, accepts the legacy backend's tokens (accounts.legacy_tokens)."""
+    tokens revoked by logout or made stale by a password change (accounts.tokens), and,
+    during the cut-over only, accepts the legacy backend's tokens (accounts.legacy_tokens)."""
 
     def authenticate(self, request: Request) -> Any:
         try:
@@ -24,14 +36,25 @@ class JWTAuthentication(authentication.JWTAuthentication):
         except InvalidToken:
             raw = self.get_raw_token(self.get_header(request))
             user = legacy_token_user(raw.decode("latin-1")) if raw else None
-            if user is None:
+            if user is None or raw is None:
                 raise
+            digest = legacy_token_digest(raw.decode("latin-1"))
+            if is_revoked(digest):
+                raise AuthenticationFailed(REVOKED, code="token_revoked") from None
             self._refuse_suspended(user)
-            return user, LegacyToken()
+            # Signature and expiry were checked by legacy_token_user; only `exp` is read here.
+            claims = jwt.decode(raw, options={"verify_signature": False})
+            return user, LegacyToken(digest=digest, exp=claims["exp"])
 
     def get_user(self, validated_token: Any) -> Any:
+        jti = validated_token.get("jti")
+        if jti and is_revoked(str(jti)):
+            raise AuthenticationFailed(REVOKED, code="token_revoked")
         user = super().get_user(validated_token)
+        assert isinstance(user, User)  # AUTH_USER_MODEL
         self._refuse_suspended(user)
+        if not token_matches_user(validated_token, user):
+            raise AuthenticationFailed(REVOKED, code="token_revoked")
         return user
 
     @staticmethod

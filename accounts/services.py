@@ -1,7 +1,9 @@
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -33,6 +35,21 @@ class Registration:
 SELF_SERVICE_ROLES = (Role.CUSTOMER, Role.VENDOR, Role.BROKER)
 
 
+USERNAME_RULE = "Use only English letters, digits and @ . + - _ (no spaces)."
+
+
+def clean_username(raw: str) -> str:
+    """The username as stored: NFKC-folded (full-width letters become ASCII ones), trimmed,
+    lower case, and then only ASCII letters, digits and @.+-_ (Django's ASCIIUsernameValidator):
+    no spaces, no markup, no Cyrillic letter passing for a Latin one."""
+    username = unicodedata.normalize("NFKC", raw).strip().lower()
+    try:
+        ASCIIUsernameValidator()(username)
+    except DjangoValidationError:
+        raise InvalidInput.for_field("username", USERNAME_RULE, code="invalid_username") from None
+    return username
+
+
 def user_register(*, registration: Registration) -> User:
     """Create an account. Usernames and e-mails are unique regardless of case.
 
@@ -40,7 +57,7 @@ def user_register(*, registration: Registration) -> User:
     login until then). A mobile number is stored only if our own OTP check verified it in the
     last OTP_VERIFIED_VALID_MINUTES: the client's "mobile_verified" flag is never trusted.
     """
-    username = registration.username.strip().lower()
+    username = clean_username(registration.username)
     email = registration.email
     if email is None and "@" in username:
         email = username
@@ -159,9 +176,12 @@ def user_update_profile(*, user: User, change: ProfileChange) -> User:
             raise InvalidInput.for_field("mobile", "Invalid mobile number format")
         fields["mobile"] = mobile
     if change.username is not None:
-        username = change.username.strip().lower()
-        if not username:
+        if not change.username.strip():
             raise InvalidInput.for_field("username", "Username cannot be empty")
+        # An imported legacy username (spaces and all) may be kept, not newly chosen.
+        username = change.username.strip().lower()
+        if username != user.username:
+            username = clean_username(change.username)
         taken = User.objects.filter(Q(username__iexact=username) | Q(email__iexact=username))
         if taken.exclude(pk=user.pk).exists():
             raise InvalidInput.for_field("username", "Username already taken")

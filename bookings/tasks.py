@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.tasks import task
 
-from bookings import selectors
+from bookings import limits, selectors
 from bookings.models import Booking
 
 
@@ -102,3 +102,9 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+@task()
+def pending_bookings_expire() -> int:
+    """Expire pending bookings nobody paid for or approved in time (bookings.limits)."""
+    return limits.pending_bookings_expire()

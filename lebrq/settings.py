@@ -44,10 +44,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    # Refresh tokens rotate and are blacklisted on use and logout (accounts/tokens.py).
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     # django.tasks on our own database: invoice PDFs are rendered by `manage.py db_worker`.
     "django_tasks_db",
     "lebrq",
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out admin login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lebrq.urls"
@@ -134,15 +139,45 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Per-process memory by default; point the workers at one shared cache with e.g.
 # redis://127.0.0.1:6379/1 (needs the redis package).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# REDIS_URL (e.g. redis://127.0.0.1:6379/1) puts the cache in Redis through Django's own
+# RedisCache: the rate limits (THROTTLE_RATES) and token revocations are then counted once
+# for all workers. Unset, CACHE_URL (per-process memory by default) stays in force.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UsernameOrEmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes: locks the admin's login form after AXES_FAILURE_LIMIT failures (the API's
+    # login has THROTTLE_RATES instead). First, so a locked-out client never reaches a hasher.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UsernameOrEmailBackend",
+]
+# Only the admin site's login is tracked; failures counted per client address (the one the
+# API's throttles see, NUM_PROXIES) in the database, cleared after AXES_COOLOFF_HOURS.
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "lebrq.admin_lockout.AdminOnlyDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_CLIENT_IP_CALLABLE = "lebrq.api.throttling.client_address"
+AXES_RESET_ON_SUCCESS = True
+# Successful logins are not logged row by row: only failures matter for a lockout.
+AXES_DISABLE_ACCESS_LOG = True
+# No startup banner in every manage.py command's output.
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Eight spaces passed the length check.
+    {"NAME": "accounts.password_validation.NotOnlyWhitespaceValidator"},
 ]
 
 # Django's hashers, then the verify-only one for the legacy backend's passlib hashes: new
@@ -222,6 +257,12 @@ X_ACCEL_PREFIX = env.str("X_ACCEL_PREFIX", default="/protected-media/")
 
 # --- Bookings -------------------------------------------------------------------------------
 BOOKING_MAX_HOURS = env.int("BOOKING_MAX_HOURS", default=24)
+# What one customer may hold at once (bookings/limits.py; staff are not limited): bookings
+# awaiting payment or approval, how far ahead a booking may start, and how long a free
+# booking may wait for staff before it expires and frees its slot (also once it starts).
+BOOKING_MAX_PENDING_PER_CUSTOMER = env.int("BOOKING_MAX_PENDING_PER_CUSTOMER", default=5)
+BOOKING_MAX_DAYS_AHEAD = env.int("BOOKING_MAX_DAYS_AHEAD", default=365)
+BOOKING_PENDING_EXPIRY_HOURS = env.int("BOOKING_PENDING_EXPIRY_HOURS", default=72)
 # Yoga and zumba subscriptions (booking_type daily or monthly): the prices when the program
 # booking's note names none ("Fees: daily=450, monthly=1200"), and the longest subscription.
 PROGRAM_DAY_PRICE = Decimal(env.str("PROGRAM_DAY_PRICE", default="450"))
@@ -258,6 +299,7 @@ PERIODIC_TASKS = [
     "programs.tasks.ticket_payments_return_unclaimed",
     "offers.tasks.uses_release_unpaid",
     "contests.tasks.contest_proofs_sweep",
+    "bookings.tasks.pending_bookings_expire",
 ]
 # Payments still pending this long after their order are asked about (reconcile_payments).
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
@@ -455,6 +497,24 @@ REST_FRAMEWORK = {
     # Money is Decimal end to end; the legacy frontend reads JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # How many proxies stand in front (nginx: 1): the client address the throttles count is
+    # then the one the last proxy saw in X-Forwarded-For, not a value the client wrote.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+}
+
+# Rate limits (lebrq.api.throttling), "N/s|min|hour|day"; empty turns one off. Per client
+# address for what an anonymous attacker loops on, per account named in the body as well
+# (slows guessing one password from many addresses), per user for uploads and bookings.
+THROTTLE_RATES = {
+    "login_ip": env.str("THROTTLE_LOGIN_IP", default="20/min"),
+    "login_account": env.str("THROTTLE_LOGIN_ACCOUNT", default="10/min"),
+    "register_ip": env.str("THROTTLE_REGISTER_IP", default="10/hour"),
+    "otp_ip": env.str("THROTTLE_OTP_IP", default="10/hour"),
+    "otp_account": env.str("THROTTLE_OTP_ACCOUNT", default="10/hour"),
+    "password_reset_ip": env.str("THROTTLE_PASSWORD_RESET_IP", default="10/hour"),
+    "password_reset_account": env.str("THROTTLE_PASSWORD_RESET_ACCOUNT", default="5/hour"),
+    "upload": env.str("THROTTLE_UPLOAD", default="30/min"),
+    "booking_create": env.str("THROTTLE_BOOKING_CREATE", default="20/hour"),
 }
 
 SIMPLE_JWT = {
@@ -462,6 +522,9 @@ SIMPLE_JWT = {
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("REFRESH_TOKEN_EXPIRE_DAYS", default=14)),
     "AUTH_HEADER_TYPES": ("Bearer",),
     "UPDATE_LAST_LOGIN": True,
+    # Each refresh token works once: using it blacklists it and hands out a new one.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -495,10 +558,18 @@ CONTENT_PAGE_CACHE_SECONDS = 60
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL_ORIGINS", default=False)
 CORS_URLS_REGEX = r"^/(api|static|media)/.*$"
-CORS_EXPOSE_HEADERS = ["Content-Disposition", "Content-Range", "Accept-Ranges", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "Content-Disposition",
+    "Content-Range",
+    "Accept-Ranges",
+    "Retry-After",
+    # Says a booking POST was a replay of an earlier one with the same Idempotency-Key.
+    "Idempotent-Replayed",
+]
 # The About page asks for a fresh copy with Cache-Control and Pragma request headers
 # (app/about.tsx); without them here its preflight fails and the page shows built-in text.
-CORS_ALLOW_HEADERS = (*default_headers, "cache-control", "pragma")
+# Idempotency-Key: a booking POST retried after a timeout must not book twice.
+CORS_ALLOW_HEADERS = (*default_headers, "cache-control", "pragma", "idempotency-key")
 
 # --- Security (defaults follow DEBUG; production sets DEBUG=0 and gets the safe values) -------
 # nginx terminates TLS and tells us the scheme in X-Forwarded-Proto.

@@ -8,9 +8,11 @@ from django.db import Error as DatabaseError
 from django.db import connection
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.authentication import JWTAuthentication
 from lebrq.api.exceptions import DATABASE_UNAVAILABLE, error_body
 from lebrq.api.views import PublicAPIView
 from ops.memory import MemoryReader, MiB, process_rss_bytes
@@ -73,11 +75,27 @@ class ReadinessView(HealthView):
         return Response({"status": "ok", "checks": {"database": "ok"}})
 
 
+def _sees_process_details(request: Request) -> bool:
+    """Staff, or a probe sent straight to the app from this host (an operator, the bench):
+    a request through nginx carries X-Forwarded-For. Everyone else gets the status only."""
+    if "x-forwarded-for" not in request.headers and request.META.get("REMOTE_ADDR") in (
+        "127.0.0.1",
+        "::1",
+    ):
+        return True
+    try:
+        authenticated = JWTAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        return False
+    return authenticated is not None and bool(authenticated[0].is_staff)
+
+
 class MemoryView(HealthView):
     """Memory use as the shedding guard sees it, and this worker's own footprint.
 
     `status` is "warning" at MEMORY_THRESHOLD_PERCENT (requests are being shed) and
-    "critical" at MEMORY_CRITICAL_PERCENT. `pid` tells the workers apart.
+    "critical" at MEMORY_CRITICAL_PERCENT. `pid` tells the workers apart. From outside (through
+    nginx, not staff) only `status` and `used_percent` are answered.
     """
 
     @extend_schema(
@@ -110,6 +128,9 @@ class MemoryView(HealthView):
             status = "warning"
         else:
             status = "ok"
+        if not _sees_process_details(request):
+            # The pid, the memory limit and the thresholds help an attacker time a flood.
+            return Response({"status": status, "used_percent": round(usage.used_percent, 2)})
         return Response(
             {
                 "status": status,

@@ -32,6 +32,13 @@ def _static_files_without_collectstatic(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    # The suite logs in and uploads far more often than a person; tests/lebrq/test_throttling.py
+    # sets the rates it proves.
+    settings.THROTTLE_RATES = {}
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 

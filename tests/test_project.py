@@ -1,6 +1,7 @@
 """Project-level guarantees: deploy checks, migrations, schema, docs, CORS, error format."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -124,5 +125,21 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
         str(tmp_path / "schema.yaml"),
         env={"DEBUG": "1"},
     )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_is_clean_with_the_values_env_example_gives_production():
+    example = dict(
+        re.findall(r"^([A-Z][A-Z0-9_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.M)
+    )
+    # What .env.example leaves for the operator to fill in.
+    filled = {
+        "SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"],
+        "ALLOWED_HOSTS": "lebrq.example.com",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env={**example, **filled})
 
     assert result.returncode == 0, result.stdout + result.stderr

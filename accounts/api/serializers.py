@@ -87,6 +87,11 @@ class MeSerializer(LegacyModelSerializer[User]):
         read_only_fields = fields
 
 
+class LogoutSerializer(serializers.Serializer[Any]):
+    refresh = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    refresh_token = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
 class MessageSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
 

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenRefreshSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView
 
@@ -16,6 +17,7 @@ from accounts.api.serializers import (
     ChangePasswordSerializer,
     DemoUserSerializer,
     LoginSerializer,
+    LogoutSerializer,
     MeSerializer,
     MessageSerializer,
     MobileSerializer,
@@ -42,8 +44,24 @@ from accounts.services import (
     user_reset_password,
     user_update_profile,
 )
+from accounts.tokens import (
+    AUTH_STATE_CLAIM,
+    auth_state,
+    token_matches_user,
+    tokens_for,
+    tokens_revoke_on_logout,
+)
 from lebrq.api.pagination import PagePagination
 from lebrq.api.permissions import IsStaff
+from lebrq.api.throttling import (
+    LoginAccountThrottle,
+    LoginAddressThrottle,
+    OtpAddressThrottle,
+    OtpMobileThrottle,
+    PasswordResetAddressThrottle,
+    PasswordResetMobileThrottle,
+    RegisterAddressThrottle,
+)
 from lebrq.api.views import PublicAPIView
 
 BROKER_PENDING = "Your broker account is pending admin approval."
@@ -53,20 +71,13 @@ BROKER_PENDING_ON_SIGNUP = (
 )
 
 
-def _tokens_for(user: User) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)
-    return {
-        "access_token": str(refresh.access_token),
-        "refresh_token": str(refresh),
-        "token_type": "bearer",
-    }
-
-
 class LoginView(PublicAPIView):
     """Exchange a username (or e-mail) and password for a Bearer access token.
 
     Public: a stale token the client still sends must not stand in the way of logging in.
     """
+
+    throttle_classes = [LoginAddressThrottle, LoginAccountThrottle]
 
     def get_authenticate_header(self, request: Request) -> str:
         # With no authenticators DRF would turn a failed login into 403; it is a 401.
@@ -89,18 +100,37 @@ class LoginView(PublicAPIView):
             )
         if user_needs_approval(user):
             raise PermissionDenied(BROKER_PENDING, code="broker_not_approved")
-        return Response(_tokens_for(user))
+        return Response(tokens_for(user))
 
 
 class RefreshSerializer(TokenRefreshSerializer):
+    """Rotation with a blacklist: each refresh token works once (simplejwt's blacklist app
+    refuses it the second time); the account must still be active, not suspended, and have
+    the password the token was issued under (accounts.tokens)."""
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        try:
-            return super().validate(attrs)
-        except User.DoesNotExist:
-            # simplejwt looks the user up with .get(): a deleted account's token was a 500.
+        refresh = RefreshToken(attrs["refresh"])  # TokenError (-> 401) if blacklisted/expired
+        user = User.objects.filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM)).first()
+        # A deleted account's token (simplejwt's .get() made it a 500), a deactivated or
+        # suspended one, or a password changed since: all are a 401.
+        if (
+            user is None
+            or not user.is_active
+            or user.is_suspended
+            or not token_matches_user(refresh, user)
+        ):
             raise AuthenticationFailed(
                 "No active account found for the given token.", code="no_active_account"
-            ) from None
+            )
+        data = {"access": str(refresh.access_token)}
+        refresh.blacklist()
+        refresh.set_jti()
+        refresh.set_exp()
+        refresh.set_iat()
+        refresh[AUTH_STATE_CLAIM] = auth_state(user)
+        refresh.outstand()
+        data["refresh"] = str(refresh)
+        return data
 
 
 class RefreshView(TokenRefreshView):
@@ -111,6 +141,8 @@ class RefreshView(TokenRefreshView):
 
 class RegisterView(PublicAPIView):
     """Create a customer, vendor or broker account; log it in unless it awaits approval."""
+
+    throttle_classes = [RegisterAddressThrottle]
 
     @extend_schema(
         request=RegisterSerializer,
@@ -131,7 +163,7 @@ class RegisterView(PublicAPIView):
         if user_needs_approval(user):
             body |= {"message": BROKER_PENDING_ON_SIGNUP, "requires_approval": True}
         else:
-            body |= _tokens_for(user)
+            body |= tokens_for(user)
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -144,10 +176,19 @@ class MeView(APIView):
 
 
 class LogoutView(APIView):
-    """Tokens are stateless: the client forgets its token. Kept for the legacy frontend."""
+    """Revokes the access token it is called with (until it would expire) and, when the body
+    names it ({"refresh"} or {"refresh_token"}), that user's refresh token too."""
 
-    @extend_schema(request=None, responses=MessageSerializer, tags=["auth"])
+    @extend_schema(request=LogoutSerializer, responses=MessageSerializer, tags=["auth"])
     def post(self, request: Request) -> Response:
+        serializer = LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens_revoke_on_logout(
+            user=authenticated_user(request),
+            access=request.auth,
+            refresh=serializer.validated_data.get("refresh")
+            or serializer.validated_data.get("refresh_token"),
+        )
         return Response({"message": "Successfully logged out"})
 
 
@@ -169,12 +210,16 @@ class ChangePasswordView(APIView):
     def post(self, request: Request) -> Response:
         serializer = ChangePasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        user = authenticated_user(request)
         user_change_password(
-            user=authenticated_user(request),
+            user=user,
             current_password=serializer.validated_data["current_password"],
             new_password=serializer.validated_data["new_password"],
         )
-        return Response({"success": True, "message": "Password changed successfully"})
+        # Every token issued before is now refused (accounts.tokens); this device gets new ones.
+        return Response(
+            {"success": True, "message": "Password changed successfully", **tokens_for(user)}
+        )
 
 
 class UserListView(APIView):
@@ -201,6 +246,8 @@ class UserListView(APIView):
 class OtpSendView(PublicAPIView):
     """Text a one-time password to a mobile number (sent by the task worker)."""
 
+    throttle_classes = [OtpAddressThrottle, OtpMobileThrottle]
+
     @extend_schema(request=MobileSerializer, responses=OtpResultSerializer, tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = MobileSerializer(data=request.data)
@@ -212,6 +259,8 @@ class OtpSendView(PublicAPIView):
 
 
 class OtpVerifyView(PublicAPIView):
+    throttle_classes = [OtpAddressThrottle, OtpMobileThrottle]
+
     @extend_schema(request=OtpCheckSerializer, responses=OtpResultSerializer, tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = OtpCheckSerializer(data=request.data)
@@ -225,6 +274,8 @@ class OtpVerifyView(PublicAPIView):
 
 
 class ResetPasswordView(PublicAPIView):
+    throttle_classes = [PasswordResetAddressThrottle, PasswordResetMobileThrottle]
+
     @extend_schema(request=ResetPasswordSerializer, responses=SuccessSerializer, tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = ResetPasswordSerializer(data=request.data)

@@ -27,6 +27,7 @@ from lebrq.api.filters import StableOrderingFilter
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.pagination import SkipLimitPagination
 from lebrq.api.permissions import IsStaff
+from lebrq.api.throttling import BookingCreateThrottle
 from lebrq.api.views import PublicAPIView
 from lebrq.converters import ROW_ID_REGEX
 
@@ -142,6 +143,7 @@ class BookingViewSet(
     queryset = Booking.objects.none()  # names the model for the schema; see get_queryset
     serializer_class = serializers.BookingSerializer
     permission_classes = [IsAuthenticated, IsOwnerOrStaff]
+    throttle_classes = [BookingCreateThrottle]
     lookup_value_regex = ROW_ID_REGEX
 
     @property

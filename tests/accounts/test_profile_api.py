@@ -98,7 +98,15 @@ def test_the_password_changes_and_the_new_one_logs_in(asha):
     response = change_password(asha, PASSWORD, "a-fresh-passphrase-42")
 
     assert response.status_code == 200
-    assert response.json() == {"success": True, "message": "Password changed successfully"}
+    body = response.json()
+    # Earlier tokens are revoked (tests/accounts/test_token_revocation.py): new ones come back.
+    assert body == {
+        "success": True,
+        "message": "Password changed successfully",
+        "access_token": body["access_token"],
+        "refresh_token": body["refresh_token"],
+        "token_type": "bearer",
+    }
     login = APIClient().post(
         "/api/auth/login", {"username": "asha", "password": "a-fresh-passphrase-42"}
     )

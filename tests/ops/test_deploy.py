@@ -38,7 +38,7 @@ def test_nginx_site_takes_its_body_limits_and_upload_routes_from_the_settings(se
     upload = server[server.index("location ~") :]
     assert upload.startswith(f'location ~ "{settings.UPLOAD_PATH_REGEX}" {{')
     assert "client_max_body_size 110m;" in upload.split("}")[0]
-    assert "@" not in re.sub(r"@(too_large|unavailable|timeout)\b", "", site)
+    assert "@" not in re.sub(r"@(too_large|too_many|unavailable|timeout)\b", "", site)
 
 
 def test_nginx_site_serves_x_accel_paths_internally_from_the_media_root(settings, tmp_path):
@@ -118,3 +118,14 @@ def test_gunicorn_config_resolves_to_uvicorn_workers_with_preload_and_recycling(
     assert int(config["max_requests"]) > 0
     assert int(config["max_requests_jitter"]) > 0
     assert config["control_socket_disable"] == "True"
+
+
+def test_nginx_site_limits_the_auth_paths_per_address():
+    site = render()
+
+    assert "limit_req_zone $binary_remote_addr zone=lebrq_auth" in site
+    auth_location = site.split("zone=lebrq_auth burst=")[0].rsplit("location", 1)[1]
+    for path in ("api/(auth/(login|register", "otp/send", "reset-password", "admin/login"):
+        assert path in auth_location
+    assert "limit_req_status 429;" in site
+    assert "error_page 429 @too_many;" in site

@@ -91,3 +91,36 @@ def test_the_health_endpoints_are_in_the_openapi_schema(client):
     for path in ("/api/health", "/api/health/ready", "/api/health/memory"):
         assert schema["paths"][path]["get"]["tags"] == ["health"]
     assert set(schema["paths"]["/api/health/ready"]["get"]["responses"]) == {"200", "503"}
+
+
+@pytest.mark.django_db
+def test_memory_through_the_proxy_tells_a_stranger_only_the_status(client, monkeypatch):
+    usage = MemoryUsage("cgroup-v2", used_bytes=300 * MiB, limit_bytes=1024 * MiB)
+    monkeypatch.setattr(MemoryReader, "read", lambda self: usage)
+
+    body = client.get("/api/health/memory", HTTP_X_FORWARDED_FOR="203.0.113.9").json()
+
+    assert body == {"status": "ok", "used_percent": 29.3}
+
+
+@pytest.mark.django_db
+def test_memory_through_the_proxy_tells_staff_everything(client, monkeypatch):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from tests.factories import UserFactory
+
+    usage = MemoryUsage("cgroup-v2", used_bytes=300 * MiB, limit_bytes=1024 * MiB)
+    monkeypatch.setattr(MemoryReader, "read", lambda self: usage)
+    staff = UserFactory(staff=True)
+    customer = UserFactory()
+
+    def memory(user):
+        return client.get(
+            "/api/health/memory",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            HTTP_AUTHORIZATION=f"Bearer {AccessToken.for_user(user)}",
+        ).json()
+
+    assert memory(staff)["pid"] == os.getpid()
+    assert memory(staff)["limit_bytes"] == 1024 * MiB
+    assert "pid" not in memory(customer)

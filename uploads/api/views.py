@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.api.auth import authenticated_user
 from lebrq.api.negotiation import IgnoreAcceptHeader
+from lebrq.api.throttling import UploadThrottle
 from uploads.api.serializers import (
     UploadRequestSerializer,
     UploadResultSerializer,
@@ -36,6 +37,7 @@ class UploadCreateView(APIView):
     # Whether anyone may fetch what this endpoint stores (see ImageUploadView).
     public: bool = False
     parser_classes = [StrictMultiPartParser]
+    throttle_classes = [UploadThrottle]
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body: the handler stops an oversized file early.
@@ -166,6 +168,7 @@ class ProfileImageView(APIView):
     """PUT /auth/profile/image: the profile screens send the picked picture as base64."""
 
     parser_classes = [PictureJsonParser]
+    throttle_classes = [UploadThrottle]
 
     @extend_schema(
         request=ProfileImageRequestSerializer,
