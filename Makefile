@@ -100,7 +100,7 @@ test-postgres: venv postgres ## run the whole suite on PostgreSQL
 
 .PHONY: e2e
 e2e: venv mariadb ## end to end over HTTPS on loopback: nginx (installed if missing) + gunicorn + MariaDB
-	$(TEST_ENV) E2E_DATABASE_URL=$(E2E_DATABASE_URL) $(BIN)/pytest tests/e2e/test_stack.py tests/e2e/test_customer_journey.py tests/e2e/test_vendor_journey.py -p no:cacheprovider $(PYTEST_ARGS)
+	$(TEST_ENV) E2E_DATABASE_URL=$(E2E_DATABASE_URL) $(BIN)/pytest tests/e2e/test_stack.py tests/e2e/test_customer_journey.py tests/e2e/test_vendor_journey.py tests/e2e/test_payroll_journey.py -p no:cacheprovider $(PYTEST_ARGS)
 
 .PHONY: e2e-admin
 e2e-admin: venv mariadb ## the staff workflow in Debian's Chromium (installed if missing); screenshots in tests/output/e2e-admin
