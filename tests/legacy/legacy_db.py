@@ -21,8 +21,7 @@ from PIL import Image
 # One per test database, so runs against different databases (parallel sessions, CI and a
 # developer) never drop each other's source.
 SOURCE_DB = (
-    (os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].split("?")[0] or "lebrq")
-    + "_legacy_src"
+    (os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].split("?")[0] or "lebrq") + "_legacy_src"
 )[:64]
 HOST = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
 SOURCE_URL = f"mysql://root@127.0.0.1:3306/{SOURCE_DB}"
