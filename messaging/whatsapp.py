@@ -201,7 +201,7 @@ def _receive_in(conversation: WhatsAppConversation, incoming: Incoming) -> Whats
                 origin=incoming.origin,
                 text=incoming.text,
                 inbound_id=incoming.provider_id or None,
-                status="received",
+                status="delivered",  # the legacy's word for a message that reached us
                 provider_message_id=incoming.provider_id,
             )
     except IntegrityError:

@@ -273,7 +273,7 @@ def test_staff_read_a_conversations_messages_newest_first(api_client, staff_clie
                 "direction": "inbound",
                 "text": "venue please",
                 "message_id": "wamid.1",
-                "status": "received",
+                "status": "delivered",
                 "is_auto_reply": False,
                 "keyword_id": None,
                 "created_at": Stamp(),
