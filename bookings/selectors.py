@@ -26,7 +26,8 @@ LIST_BLOBS = (
 
 def _with_items(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     lines = (
-        BookingItem.objects.select_related("item")
+        # The vendor for the staff detail's vendor_name (same query: a join).
+        BookingItem.objects.select_related("item", "vendor")
         .defer("item__performance_team_profile", "item__profile_info")
         .order_by("id")
     )

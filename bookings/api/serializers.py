@@ -18,7 +18,7 @@ from bookings.services import (
     ItemRequest,
     SeriesRequest,
 )
-from lebrq.api.fields import NaiveUtcDateTimeField, VenueLocalDateTimeField
+from lebrq.api.fields import NaiveUtcDateTimeField, SafeLinkField, VenueLocalDateTimeField
 from lebrq.api.serializers import LegacyModelSerializer
 
 # --- Catalog (public) -------------------------------------------------------------------------
@@ -305,17 +305,17 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
     customer_note = serializers.CharField(
         max_length=5000, required=False, allow_blank=True, allow_null=True
     )
-    banner_image_url = serializers.CharField(
+    banner_image_url = SafeLinkField(
         max_length=500, required=False, allow_blank=True, allow_null=True
     )
-    banner_img_url = serializers.CharField(
+    banner_img_url = SafeLinkField(
         max_length=500,
         required=False,
         allow_blank=True,
         allow_null=True,
         help_text="Legacy name of banner_image_url, used when that is empty.",
     )
-    stage_banner_url = serializers.CharField(
+    stage_banner_url = SafeLinkField(
         max_length=500, required=False, allow_blank=True, allow_null=True
     )
     is_admin_booking = serializers.BooleanField(
@@ -546,8 +546,30 @@ class StaffBookingSerializer(BookingColumnsSerializer):
         return 0
 
 
+class StaffBookingLineSerializer(BookingLineSerializer):
+    """A line as the staff booking detail shows it: the legacy's admin detail also named its
+    vendor and the vendor's answer (accepted, or rejected with a note)."""
+
+    vendor_name = serializers.CharField(source="vendor.company_name", default=None)
+    rejection_note = serializers.SerializerMethodField()
+
+    class Meta(BookingLineSerializer.Meta):
+        fields = [
+            *BookingLineSerializer.Meta.fields,
+            "vendor_id",
+            "vendor_name",
+            "rejection_status",
+            "rejection_note",
+            "rejected_at",
+            "accepted_at",
+        ]
+
+    def get_rejection_note(self, line: BookingItem) -> str | None:
+        return line.rejection_note or None
+
+
 class StaffBookingDetailSerializer(StaffBookingSerializer):
-    items = BookingLineSerializer(many=True)
+    items = StaffBookingLineSerializer(many=True)
 
     class Meta(StaffBookingSerializer.Meta):
         fields = [*StaffBookingSerializer.Meta.fields, "items"]
@@ -579,6 +601,10 @@ class StaffBookingItemSerializer(LegacyModelSerializer[BookingItem]):
     venue_name = serializers.CharField(source="booking.venue.name")
     user_id = serializers.IntegerField(source="booking.user_id")
     user_name = serializers.CharField(source="booking.user.display_name")
+    # The fulfilment of the line (vendors/README.md), as vendor-items.tsx reads it; the legacy
+    # spelt the supply flag is_supplyed here.
+    is_supplyed = serializers.BooleanField(source="is_supplied")
+    rejection_note = serializers.SerializerMethodField()
 
     class Meta:
         model = BookingItem
@@ -592,6 +618,14 @@ class StaffBookingItemSerializer(LegacyModelSerializer[BookingItem]):
             "event_date",
             "booking_status",
             "is_supplied",
+            "is_supplyed",
+            "supplied_at",
+            "supply_verified",
+            "verified_at",
+            "accepted_at",
+            "rejection_status",
+            "rejection_note",
+            "rejected_at",
             "quantity",
             "hours_used",
             "unit_price",
@@ -613,6 +647,9 @@ class StaffBookingItemSerializer(LegacyModelSerializer[BookingItem]):
             "user_name",
         ]
         read_only_fields = fields
+
+    def get_rejection_note(self, line: BookingItem) -> str | None:
+        return line.rejection_note or None
 
 
 class SeriesBookingSerializer(serializers.Serializer[Any]):
