@@ -27,9 +27,10 @@ from django.utils import timezone
 from accounts.models import VendorProfile
 from bookings.invoices import enqueue_unless_pending, pdf_response
 from bookings.models import BookingItem
-from lebrq.api.fields import NAIVE_FORMAT
 from vendors import selectors
 
+# lebrq.api.fields.NAIVE_FORMAT, which this module may not import (no DRF below the API).
+NAIVE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 ORDERS_FOLDER = "vendor-orders"
 INVOICES_FOLDER = "vendor-invoices"
 # The order sheet prints at most this many lines (the orders list's own cap).
