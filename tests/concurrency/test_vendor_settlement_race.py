@@ -115,3 +115,35 @@ def test_control_without_the_row_locks_both_settles_pass(monkeypatch):
     # Both passed the checks; the conditional UPDATE let one write and refused the other.
     assert sorted(type(r).__name__ for r in results) == ["AlreadySettled", "int"]
     assert FulfilmentEvent.objects.filter(action=FulfilmentAction.SETTLED).count() == 2
+
+
+def test_a_payout_and_a_settle_by_hand_racing_settle_the_line_once(razorpay):
+    """Staff settle a line by hand while its Razorpay payout is being verified: one of the two
+    settles it; if the hand was first, the payout is refunded."""
+    from payments.models import Refund
+
+    [line_id] = supplied_lines(1)
+    staff = UserFactory(staff=True)
+    prepared = services.prepare_payment(item_ids=[line_id], actor=staff)
+    order_id = prepared.payment.order_id
+    payment_id = razorpay.pay(order_id)
+
+    results = all_at_once(
+        [
+            lambda: services.verify_payment(
+                actor=staff,
+                order_id=order_id,
+                payment_id=payment_id,
+                signature=razorpay.signature(order_id, payment_id),
+                item_ids=[line_id],
+            ),
+            lambda: services.settle_by_hand(item_ids=[line_id], actor=staff),
+        ]
+    )
+
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1, results
+    assert type(refused[0]).__name__ == "AlreadySettled"
+    assert FulfilmentEvent.objects.filter(action=FulfilmentAction.SETTLED).count() == 1
+    hand_won = any(isinstance(r, int) for r in results)
+    assert Refund.objects.count() == (1 if hand_won else 0)

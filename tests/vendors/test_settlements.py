@@ -422,3 +422,42 @@ def test_a_customer_cannot_see_a_summary(customer_client, vendor):
     other_vendor_client = bearer_client(VendorFactory().user)
     own = other_vendor_client.get(f"/api/vendor/payments/summary?vendor_id={vendor.pk}")
     assert own.json()["total_items"] == 0
+
+
+def test_a_payout_reported_by_the_webhook_first_is_settled_once(
+    api_client, staff_client, lines, razorpay
+):
+    from tests.payments.test_webhooks_and_reconcile import deliver
+
+    verified, _, _ = lines
+    prepared = staff_client.post(
+        "/api/vendor/payments/prepare-payment", {"booking_item_ids": [verified.pk]}, format="json"
+    ).json()
+    payment_id = razorpay.pay(prepared["order_id"])
+
+    hook = deliver(api_client, razorpay, "payment.captured", payment_id, event_id="evt_vendor")
+    verified.refresh_from_db()
+    assert hook.status_code == 200
+    assert verified.payment_settled
+    # The screen's verify, arriving after, answers the same and settles nothing more.
+    response = staff_client.post(
+        "/api/vendor/payments/verify-payment",
+        {
+            "booking_item_ids": [verified.pk],
+            "payment_data": {
+                "razorpay_payment_id": payment_id,
+                "razorpay_order_id": prepared["order_id"],
+                "razorpay_signature": razorpay.signature(prepared["order_id"], payment_id),
+            },
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    assert response.json()["settled_count"] == 1
+    assert FulfilmentEvent.objects.filter(action=FulfilmentAction.SETTLED).count() == 1
+    assert not Refund.objects.exists()
+
+
+def test_trailing_slashes_are_served_too(staff_client, vendor_client, line):
+    assert staff_client.get("/api/admin/vendors/").status_code == 200
+    assert vendor_client.post(f"/api/vendor/orders/{line.pk}/accept/").status_code == 200
