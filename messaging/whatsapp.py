@@ -69,7 +69,7 @@ def _customer_with(number: str) -> User | None:
     return User.objects.filter(mobile__in=forms).order_by("id").first()
 
 
-def _conversation_ensure(number: str) -> None:
+def _conversation_ensure(number: str, *, on_whatsapp: bool) -> None:
     """Make the number's conversation if it has none, in a transaction of its own.
 
     Not inside the caller's transaction: when several first messages of a number arrive at
@@ -81,7 +81,11 @@ def _conversation_ensure(number: str) -> None:
     try:
         with transaction.atomic():
             WhatsAppConversation.objects.create(
-                phone_number=number, user=_customer_with(number), last_message_at=timezone.now()
+                phone_number=number,
+                # Only WhatsApp vouches for the number: a visitor on the website may type
+                # anyone's, and staff would read their message as that customer's.
+                user=_customer_with(number) if on_whatsapp else None,
+                last_message_at=timezone.now(),
             )
     except IntegrityError:
         pass  # Made by a concurrent message meanwhile.
@@ -100,6 +104,8 @@ def _record(
     }
     if inbound_on_whatsapp:
         changes["last_inbound_at"] = now
+        if conversation.user_id is None:
+            changes["user"] = _customer_with(conversation.phone_number)
     if message.direction == Direction.INBOUND and conversation.status == ConversationStatus.CLOSED:
         # A customer writing again reopens a closed conversation (archived ones stay put).
         changes["status"] = ConversationStatus.ACTIVE
@@ -176,7 +182,7 @@ def whatsapp_receive(incoming: Incoming) -> WhatsAppMessage | None:
         and WhatsAppMessage.objects.filter(inbound_id=incoming.provider_id).exists()
     ):
         return None
-    _conversation_ensure(number)
+    _conversation_ensure(number, on_whatsapp=incoming.origin == MessageOrigin.WHATSAPP)
     with transaction.atomic():
         # Locked: message counts, the session window and the answer are written under it.
         conversation = WhatsAppConversation.objects.select_for_update().get(phone_number=number)

@@ -736,3 +736,13 @@ def test_a_customer_who_sends_stop_is_opted_out(api_client, staff_client):
         format="json",
     )
     assert response.status_code == 409
+
+
+def test_only_whatsapp_links_a_number_to_its_customer(api_client):
+    customer = factories.UserFactory(mobile="9876543210")
+    api_client.post(
+        "/api/whatsapp/send-session", {"to": "+919876543210", "text": "hi"}, format="json"
+    )
+    assert WhatsAppConversation.objects.get().user is None
+    _route_mobile(api_client, _inbound("hi from my phone"))
+    assert WhatsAppConversation.objects.get().user == customer
