@@ -606,10 +606,12 @@ def _settle(lines: list[BookingItem], *, by: User | None) -> None:
 def _locked_lines(ids: Iterable[int]) -> list[BookingItem]:
     # In id order, so two settlements of overlapping lines take their locks in one order.
     wanted = sorted(set(ids))
+    # The items come in a second, unlocked query: PostgreSQL cannot lock the nullable side of
+    # the outer join select_related would make, and MariaDB has no FOR UPDATE OF.
     lines = list(
         BookingItem.objects.select_for_update()
         .filter(pk__in=wanted)
-        .select_related("item")
+        .prefetch_related("item")
         .order_by("pk")
     )
     if len(lines) != len(wanted):
