@@ -75,8 +75,6 @@ def user_register(*, registration: Registration) -> User:
         clash |= Q(email__iexact=email) | Q(username__iexact=email)
     if User.objects.filter(clash).exists():
         raise InvalidInput.for_field("username", ACCOUNT_EXISTS)
-    if mobile_digits_ and User.objects.filter(mobile=otp.e164(mobile_digits_)).exists():
-        raise InvalidInput.for_field("mobile", "This mobile number is already in use")
 
     user = User(
         username=username,
@@ -97,6 +95,10 @@ def user_register(*, registration: Registration) -> User:
             if mobile_digits_:
                 # Spent only if the account is created: the transaction covers both.
                 otp.otp_use_verified(mobile=mobile_digits_)
+                # Told only to whoever proved the number is theirs (the code above): before,
+                # anyone could ask whether a number has an account.
+                if User.objects.filter(mobile=otp.e164(mobile_digits_)).exists():
+                    raise InvalidInput.for_field("mobile", "This mobile number is already in use")
                 user.mobile = otp.e164(mobile_digits_)
                 user.mobile_verified_at = timezone.now()
             user.save()

@@ -1,6 +1,6 @@
 """Domain errors raised by the booking services (lebrq.errors maps their kinds to HTTP)."""
 
-from lebrq.errors import Conflict
+from lebrq.errors import Conflict, Unprocessable
 
 
 class BookingConflict(Conflict):
@@ -36,3 +36,11 @@ class ItemInUse(Conflict):
 
     default_message = "This item is on bookings; mark it unavailable instead of deleting it."
     default_code = "item_in_use"
+
+
+class IdempotencyKeyReused(Unprocessable):
+    """The Idempotency-Key of an earlier booking, sent with a different request (422, as the
+    IETF Idempotency-Key draft asks): a replay must not hand back a booking of another slot."""
+
+    default_message = "This Idempotency-Key was used for a different booking request."
+    default_code = "idempotency_key_reused"

@@ -27,6 +27,7 @@ from bookings.choices import (
 )
 from bookings.exceptions import (
     BookingConflict,
+    IdempotencyKeyReused,
     InvalidTransition,
     PriceMismatch,
     SlotUnavailable,
@@ -373,10 +374,23 @@ def _first_clash(space: Space, start: datetime, end: datetime) -> Booking | None
     return clashes.only("booking_reference").first()
 
 
-def _existing_for_key(user: User, idempotency_key: str | None) -> Booking | None:
+def _existing_for_key(
+    user: User, idempotency_key: str | None, request: BookingRequest
+) -> Booking | None:
+    """The booking an earlier request with this key made, if the request is the same one: its
+    fingerprint (space, window, attendees, event type) must match what was booked, else 422."""
     if not idempotency_key:
         return None
-    return Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    existing = Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
+    if existing is not None and (
+        existing.space_id,
+        existing.start_datetime,
+        existing.end_datetime,
+        existing.attendees,
+        existing.event_type,
+    ) != (request.space_id, request.start, request.end, request.attendees, request.event_type):
+        raise IdempotencyKeyReused
+    return existing
 
 
 def booking_create(
@@ -388,7 +402,7 @@ def booking_create(
     booking the first one made, with created=False.
     """
     _check_venue_program(user, request)
-    existing = _existing_for_key(user, idempotency_key)
+    existing = _existing_for_key(user, idempotency_key, request)
     if existing is not None:
         return existing, False
     subscription = is_subscription(request)
@@ -403,7 +417,7 @@ def booking_create(
             if space is None:
                 raise InvalidInput.for_field("space_id", "Unknown or inactive space.")
             # A retry that waited for the lock behind its original sees the committed booking.
-            existing = _existing_for_key(user, idempotency_key)
+            existing = _existing_for_key(user, idempotency_key, request)
             if existing is not None:
                 return existing, False
             # A subscription takes a place in the venue's own program: no slot of its own
@@ -417,7 +431,7 @@ def booking_create(
             )
     except IntegrityError:
         # Same key, different space: the two did not share a lock, the unique index decided.
-        existing = _existing_for_key(user, idempotency_key)
+        existing = _existing_for_key(user, idempotency_key, request)
         if existing is None:
             raise
         return existing, False

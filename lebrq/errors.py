@@ -19,6 +19,7 @@ class ErrorKind(StrEnum):
     TOO_LARGE = "too_large"  # a file or request over a size limit
     UNSUPPORTED_TYPE = "unsupported_type"  # a file of a type we refuse
     RATE_LIMITED = "rate_limited"  # too many of these lately: retry after a while
+    UNPROCESSABLE = "unprocessable"  # well-formed, but contradicts what it refers to
     UNAVAILABLE = "unavailable"  # not now: retry later
 
 
@@ -84,6 +85,12 @@ class UnsupportedType(DomainError):
     kind = ErrorKind.UNSUPPORTED_TYPE
     default_message = "This type is not accepted."
     default_code = "unsupported_type"
+
+
+class Unprocessable(DomainError):
+    kind = ErrorKind.UNPROCESSABLE
+    default_message = "The request contradicts what it refers to."
+    default_code = "unprocessable"
 
 
 class RateLimited(DomainError):

@@ -10,6 +10,12 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
@@ -63,6 +69,7 @@ STATUS_OF_KIND: dict[ErrorKind, int] = {
     ErrorKind.CONFLICT: status.HTTP_409_CONFLICT,
     ErrorKind.TOO_LARGE: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     ErrorKind.UNSUPPORTED_TYPE: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    ErrorKind.UNPROCESSABLE: status.HTTP_422_UNPROCESSABLE_ENTITY,
     ErrorKind.RATE_LIMITED: status.HTTP_429_TOO_MANY_REQUESTS,
     ErrorKind.UNAVAILABLE: status.HTTP_503_SERVICE_UNAVAILABLE,
 }
@@ -101,10 +108,25 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+# Django's own texts for these name its settings ("Request body exceeded
+# settings.DATA_UPLOAD_MAX_MEMORY_SIZE.", "...add 'x' to ALLOWED_HOSTS."): a client is told
+# what went wrong, never how the server is configured.
+_BAD_REQUEST_MESSAGES: tuple[tuple[type[Exception], str, str], ...] = (
+    (RequestDataTooBig, "The request body is too large.", "request_too_large"),
+    (TooManyFieldsSent, "The request has too many fields.", "too_many_fields"),
+    (TooManyFilesSent, "The request has too many files.", "too_many_files"),
+    (DisallowedHost, "This host name is not served here.", "bad_host"),
+)
+
+
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        message = str(exception) or "Bad request."
-        return JsonResponse(error_body(message, code="bad_request"), status=400)
+        message, code = "Bad request.", "bad_request"
+        for kind, text, kind_code in _BAD_REQUEST_MESSAGES:
+            if isinstance(exception, kind):
+                message, code = text, kind_code
+                break
+        return JsonResponse(error_body(message, code=code), status=400)
     return defaults.bad_request(request, exception)
 
 

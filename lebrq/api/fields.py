@@ -75,3 +75,28 @@ class NaiveUtcDateTimeField(serializers.DateTimeField):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(format=NAIVE_FORMAT, default_timezone=UTC, **kwargs)  # type: ignore[arg-type]
+
+
+class SafeLinkField(serializers.CharField):
+    """A link the frontend will put in an <Image> or <a>: http(s) or a path on our own site.
+
+    A plain CharField stored `javascript:alert(1)` (and `data:` or `//evil.example/x`, which
+    browsers read as another site) as a booking's banner URL, for staff screens to open.
+    """
+
+    SCHEMES = ("http", "https")
+
+    def to_internal_value(self, data: Any) -> str:
+        value: str = super().to_internal_value(data)
+        if not value:
+            return value
+        if any(char.isspace() or not char.isprintable() for char in value):
+            raise serializers.ValidationError("Enter a link without spaces.", code="unsafe_link")
+        scheme, colon, _ = value.partition(":")
+        is_own_path = value.startswith("/") and not value.startswith("//")
+        is_web_link = bool(colon) and scheme.lower() in self.SCHEMES and "//" in value[:8]
+        if not (is_own_path or is_web_link):
+            raise serializers.ValidationError(
+                "Enter an http(s) link or a path on this site.", code="unsafe_link"
+            )
+        return value

@@ -59,3 +59,28 @@ def test_a_profile_cannot_take_a_username_with_spaces_but_keeps_a_legacy_one(api
     assert kept.status_code == 200
     assert refused.status_code == 400
     assert refused.json()["code"] == "invalid_username"
+
+
+def test_sign_up_does_not_tell_a_stranger_which_mobile_numbers_have_accounts(api_client):
+    UserFactory(mobile="+919876543210")
+
+    response = api_client.post(
+        "/api/auth/register",
+        {"username": "newcomer", "password": PASSWORD, "mobile": "9876543210"},
+    )
+
+    assert response.status_code == 400
+    assert "already in use" not in response.content.decode()
+    assert not User.objects.filter(username="newcomer").exists()
+
+
+def test_sign_up_names_no_field_when_the_username_or_email_is_taken(api_client):
+    UserFactory(username="asha", email="asha@example.com")
+
+    by_name = register(api_client, "asha")
+    by_email = api_client.post(
+        "/api/auth/register",
+        {"username": "other", "password": PASSWORD, "email": "asha@example.com"},
+    )
+
+    assert by_name.json()["detail"] == by_email.json()["detail"]

@@ -106,3 +106,26 @@ def test_refreshing_a_deleted_users_token_is_a_401(api_client):
     response = api_client.post("/api/auth/refresh", {"refresh": refresh})
 
     assert_error_shape(response, 401)
+
+
+def test_a_form_body_over_the_memory_limit_names_no_setting(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = api_client.post(
+        "/api/auth/login",
+        "username=" + "a" * 5000 + "&password=x",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    body = assert_error_shape(response, 400)
+    assert body["code"] == "request_too_large"
+    assert "settings" not in response.content.decode()
+    assert "DATA_UPLOAD" not in response.content.decode()
+
+
+def test_a_host_we_do_not_serve_names_no_setting(client):
+    response = client.get("/api/health/ready", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_host"
+    assert "ALLOWED_HOSTS" not in response.content.decode()
