@@ -151,6 +151,17 @@ def test_invite_sets_a_new_password_and_texts_it(staff_client, vendor):
     assert OutboundSms.objects.get().to == vendor.contact_phone
 
 
+def test_invite_without_a_number_to_text_changes_nothing(staff_client):
+    vendor = VendorFactory(contact_phone="", user__mobile="")
+    old_password = vendor.user.password
+    response = staff_client.post(f"/api/admin/vendors/{vendor.pk}/invite")
+    assert response.status_code == 400
+    assert response.json()["code"] == "vendor_contact_missing"
+    vendor.user.refresh_from_db()
+    assert vendor.user.password == old_password
+    assert not OutboundSms.objects.exists()
+
+
 def test_edit_changes_only_the_fields_sent(staff_client, vendor):
     response = staff_client.put(
         f"/api/admin/vendors/{vendor.pk}",
