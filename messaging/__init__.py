@@ -26,6 +26,8 @@ How it is built (the decisions behind it):
   event. Staff write freely only within 24 hours of the customer's last WhatsApp message
   (409 outside). The website's chat window (/whatsapp/send-session) no longer sends an
   anonymous visitor's text from our account to any number: it is kept for staff and
-  answered in the window, and /whatsapp/messages shows a number's transcript only to the
-  browser that wrote from it (a signed cookie).
+  answered in the window, and /whatsapp/messages shows the browser that wrote from a number
+  (a signed cookie) its own window messages since its first one: never the number's WhatsApp
+  messages, which anyone typing the number would otherwise read. A customer who sends STOP
+  is opted out of WhatsApp.
 """

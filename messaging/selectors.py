@@ -12,6 +12,7 @@ from accounts.choices import Role
 from accounts.models import User
 from bookings.choices import BookingStatus
 from bookings.models import AdminSetting, Booking
+from messaging.choices import MessageOrigin
 from messaging.models import (
     AudioNote,
     MessageThread,
@@ -284,12 +285,14 @@ def whatsapp_messages(*, conversation: WhatsAppConversation, page: int, per_page
     return Page(rows=rows, total=total)
 
 
-def web_transcript(number: str) -> list[WhatsAppMessage]:
-    """The newest messages of a number's conversation, oldest first."""
+def web_transcript(number: str, *, since_id: int) -> list[WhatsAppMessage]:
+    """The website chat window's messages of a number from message `since_id` on (the first
+    that browser wrote from it), newest WEB_TRANSCRIPT_MAX, oldest first. Never the number's
+    WhatsApp messages: whoever types a number in the window is not known to own it."""
     newest = list(
-        WhatsAppMessage.objects.filter(conversation__phone_number=number).order_by(
-            "-created_at", "-id"
-        )[:WEB_TRANSCRIPT_MAX]
+        WhatsAppMessage.objects.filter(
+            conversation__phone_number=number, origin=MessageOrigin.WEB, id__gte=since_id
+        ).order_by("-created_at", "-id")[:WEB_TRANSCRIPT_MAX]
     )
     newest.reverse()
     return newest

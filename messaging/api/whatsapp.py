@@ -440,6 +440,18 @@ CHAT_COOKIE_SALT = "messaging.web-chat"
 CHAT_COOKIE_MAX_AGE = 30 * 24 * 3600
 
 
+def _chat_cookie(request: Request) -> tuple[str, int] | None:
+    """(number, first message id) of the browser's chat cookie: the number it wrote from and
+    its first message from it; None without a valid one."""
+    value = request.get_signed_cookie(
+        CHAT_COOKIE, default=None, salt=CHAT_COOKIE_SALT, max_age=CHAT_COOKIE_MAX_AGE
+    )
+    number, _, since = (value or "").partition("|")
+    if not number or not since.isdigit():
+        return None
+    return number, int(since)
+
+
 class SendSessionSerializer(serializers.Serializer[Any]):
     """What FloatingChat.tsx sends: {to: "+<digits>", text}."""
 
@@ -465,10 +477,13 @@ class SendSessionView(PublicAPIView):
         )
         assert message is not None  # Web messages have no provider id to repeat.
         number = message.conversation.phone_number
+        owned = _chat_cookie(request)
+        # This browser's first message from this number: the transcript starts there.
+        since = owned[1] if owned and owned[0] == number else message.pk
         response = Response({"ok": True, "provider": {"status": "received", "id": message.pk}})
         response.set_signed_cookie(
             CHAT_COOKIE,
-            number,
+            f"{number}|{since}",
             salt=CHAT_COOKIE_SALT,
             max_age=CHAT_COOKIE_MAX_AGE,
             httponly=True,
@@ -486,18 +501,19 @@ class TranscriptQuerySerializer(serializers.Serializer[Any]):
 class WebTranscriptView(PublicAPIView):
     """GET /whatsapp/messages?phone=: {phone, messages: [{direction, text, ts}]}. `direction`
     is the window's: "out" what the visitor wrote, "in" our answers (the window shows "in" as
-    ours). Only for the browser that wrote from that number; others get an empty list."""
+    ours). Only the window's own messages since that browser first wrote from that number;
+    other browsers get an empty list, and nobody gets the number's WhatsApp messages."""
 
     def get(self, request: Request) -> Response:
         phone = _valid(TranscriptQuerySerializer(data=request.query_params)).validated_data["phone"]
-        owned = request.get_signed_cookie(
-            CHAT_COOKIE, default=None, salt=CHAT_COOKIE_SALT, max_age=CHAT_COOKIE_MAX_AGE
-        )
+        owned = _chat_cookie(request)
         try:
             number = whatsapp.whatsapp_number(phone)
         except InvalidPhone:
             number = ""
-        messages = selectors.web_transcript(number) if number and owned == number else []
+        messages = []
+        if number and owned and owned[0] == number:
+            messages = selectors.web_transcript(number, since_id=owned[1])
         return Response(
             {
                 "phone": phone,

@@ -716,7 +716,9 @@ def test_the_web_transcript_costs_fixed_queries(rows, api_client, django_assert_
     )
     conversation = WhatsAppConversation.objects.get()
     for n in range(rows):
-        WhatsAppMessage.objects.create(conversation=conversation, direction="outbound", text=f"{n}")
+        WhatsAppMessage.objects.create(
+            conversation=conversation, direction="outbound", origin="web", text=f"{n}"
+        )
     with django_assert_num_queries(1):
         body = api_client.get("/api/whatsapp/messages?phone=%2B919876543210").json()
     assert len(body["messages"]) == rows + 2
@@ -746,3 +748,23 @@ def test_only_whatsapp_links_a_number_to_its_customer(api_client):
     assert WhatsAppConversation.objects.get().user is None
     _route_mobile(api_client, _inbound("hi from my phone"))
     assert WhatsAppConversation.objects.get().user == customer
+
+
+def test_typing_someones_number_shows_none_of_their_messages(api_client):
+    # The customer's own WhatsApp conversation, and a stranger's earlier visit to the window.
+    _route_mobile(api_client, _inbound("my booking code is BK-1"))
+    stranger = bearer_client(factories.UserFactory())
+    stranger.credentials()
+    stranger.post(
+        "/api/whatsapp/send-session", {"to": "+919876543210", "text": "earlier"}, format="json"
+    )
+    api_client.post(
+        "/api/whatsapp/send-session", {"to": "+919876543210", "text": "mine"}, format="json"
+    )
+    texts = [
+        m["text"]
+        for m in api_client.get("/api/whatsapp/messages?phone=919876543210").json()["messages"]
+    ]
+    assert "my booking code is BK-1" not in texts
+    assert "earlier" not in texts
+    assert "mine" in texts
