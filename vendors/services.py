@@ -656,6 +656,15 @@ def _prepare(*, lines: list[BookingItem], actor: User) -> Prepared:
         )
     vendor_id = lines[0].vendor_id
     assert vendor_id is not None
+    unpriced = [line.pk for line in lines if line.item is None or line.item.vendor_price is None]
+    if unpriced:
+        # Paid nothing for them, they would still be marked settled: staff price them first
+        # (or settle them by hand).
+        raise InvalidInput(
+            f"These items have no vendor price: {', '.join(map(str, unpriced))}",
+            code="vendor_price_missing",
+            extra={"booking_item_ids": unpriced},
+        )
     amounts = {line.pk: _line_amount(line) for line in lines}
     total = sum(amounts.values(), Decimal("0"))
     if total <= 0:

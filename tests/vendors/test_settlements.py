@@ -208,6 +208,16 @@ def test_prepare_refuses_lines_of_two_vendors_or_settled_ones(staff_client, line
     assert razorpay.requests_to("POST", "/v1/orders") == []
 
 
+def test_a_payout_refuses_lines_without_a_vendor_price(staff_client, vendor, razorpay):
+    unpriced = supplied(BookingItemFactory(item=ItemFactory(vendor=vendor, vendor_price=None)))
+    response = staff_client.post(
+        "/api/vendor/payments/prepare-payment", {"booking_item_ids": [unpriced.pk]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "vendor_price_missing"
+    assert not Payment.objects.exists()
+
+
 def pay(staff_client, razorpay, prepared, *, path="verify-payment", **extra):
     order_id = prepared["order_id"]
     payment_id = razorpay.pay(order_id)
