@@ -1,7 +1,6 @@
 """HR writes: staff records, offices and their QR code, attendance by QR scan + OTP, leave and
 its approval, payroll (calculate, process, lock). Rules: docs/HR.md."""
 
-import math
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -35,8 +34,8 @@ from hr.exceptions import (
 )
 from hr.models import Attendance, Leave, Office, Payroll, Staff
 from lebrq.errors import InvalidInput
+from lebrq.geo import great_circle_metres
 
-EARTH_RADIUS_METRES = 6_371_000
 STANDARD_HOURS = Decimal("8")
 HOUR = Decimal("0.01")
 
@@ -247,11 +246,7 @@ def office_qr_generate(*, office_id: int) -> Office:
 
 def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine), as the legacy's calculate_distance."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    d_phi = math.radians(lat2 - lat1)
-    d_lambda = math.radians(lon2 - lon1)
-    a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
-    return EARTH_RADIUS_METRES * 2 * math.atan2(math.sqrt(a), math.sqrt(1 - a))
+    return great_circle_metres(lat1, lon1, lat2, lon2)
 
 
 def _active_staff(staff_id: int, message: str = "Staff not found") -> Staff:

@@ -2,16 +2,15 @@
 (routers/locations.py): places from the geocoder, the straight-line (haversine) distance
 between them, and a duration from an average speed per travel mode."""
 
-import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
+from lebrq.geo import great_circle_metres
 from transport.exceptions import LocationNotFound
 from transport.providers import Place, geocode
 
-EARTH_RADIUS_KM = 6371.0
 # The legacy's average speeds (km/h); other modes count as driving.
 SPEED_KMH = {"driving": 40, "walking": 5, "bicycling": 15, "transit": 30}
 AUTOCOMPLETE_LIMIT = 5
@@ -66,11 +65,7 @@ def autocomplete(query: str, *, country_codes: str) -> list[Place]:
 
 
 def haversine_km(a: Place, b: Place) -> float:
-    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
-    d_lat = math.radians(b.lat - a.lat)
-    d_lon = math.radians(b.lon - a.lon)
-    h = math.sin(d_lat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(d_lon / 2) ** 2
-    return EARTH_RADIUS_KM * 2 * math.atan2(math.sqrt(h), math.sqrt(1 - h))
+    return great_circle_metres(a.lat, a.lon, b.lat, b.lon) / 1000
 
 
 def _attempts(text: str, *fallbacks: str) -> list[str]:
