@@ -552,6 +552,9 @@ class StaffBookingLineSerializer(BookingLineSerializer):
 
     vendor_name = serializers.CharField(source="vendor.company_name", default=None)
     rejection_note = serializers.SerializerMethodField()
+    # A plain string in the schema: a second component with the kind enum would make its name
+    # ambiguous (drf-spectacular's enum naming warns).
+    kind = serializers.CharField()
 
     class Meta(BookingLineSerializer.Meta):
         fields = [

@@ -325,8 +325,21 @@ def staff_booking_body(booking: Booking) -> dict[str, Any]:
     }
 
 
+def staff_line_fulfilment(line: BookingItem) -> dict[str, Any]:
+    """What staff see of a line's fulfilment by its vendor (vendors/README.md)."""
+    return {
+        "vendor_id": line.vendor_id,
+        "vendor_name": "Cakes & Co",
+        "rejection_status": False,
+        "rejection_note": None,
+        "rejected_at": None,
+        "accepted_at": None,
+    }
+
+
 def staff_booking_detail_body(booking: Booking, line: BookingItem) -> dict[str, Any]:
-    return {**staff_booking_body(booking), "items": [line_body(line)]}
+    items = [{**line_body(line), **staff_line_fulfilment(line)}]
+    return {**staff_booking_body(booking), "items": items}
 
 
 def staff_line_body(line: BookingItem) -> dict[str, Any]:
@@ -341,6 +354,14 @@ def staff_line_body(line: BookingItem) -> dict[str, Any]:
         "event_date": "2030-01-15",
         "booking_status": "pending",
         "is_supplied": False,
+        "is_supplyed": False,
+        "supplied_at": None,
+        "supply_verified": False,
+        "verified_at": None,
+        "accepted_at": None,
+        "rejection_status": False,
+        "rejection_note": None,
+        "rejected_at": None,
         "quantity": 2,
         "hours_used": None,
         "unit_price": 1200.0,

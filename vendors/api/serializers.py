@@ -150,7 +150,7 @@ class VendorUpdateSerializer(serializers.Serializer[Any]):
     address = serializers.CharField(required=False, allow_blank=True)
 
 
-class SuspendSerializer(serializers.Serializer[Any]):
+class VendorSuspendSerializer(serializers.Serializer[Any]):
     """POST /admin/vendors/{id}/suspend, a form: "YYYY-MM-DD", an ISO datetime, or "" to lift
     the suspension."""
 

@@ -66,6 +66,7 @@ class StaffVendorsView(APIView):
     @extend_schema(
         parameters=[serializers.SkipLimitQuerySerializer],
         responses={200: _JSON},
+        operation_id="admin_vendors_list",
         summary="Vendors by company name: {items, count, total, skip, limit} (limit ≤ 500)",
     )
     def get(self, request: Request) -> Response:
@@ -156,9 +157,9 @@ class StaffVendorInviteView(APIView):
 class StaffVendorSuspendView(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(request=serializers.SuspendSerializer, responses={200: _JSON})
+    @extend_schema(request=serializers.VendorSuspendSerializer, responses={200: _JSON})
     def post(self, request: Request, vendor_id: int) -> Response:
-        body = _valid(serializers.SuspendSerializer, request.data)
+        body = _valid(serializers.VendorSuspendSerializer, request.data)
         vendor = services.vendor_suspend(vendor_id=vendor_id, until=body["suspended_until"])
         return Response(
             {
