@@ -18,6 +18,7 @@ from accounts.api.auth import authenticated_user
 from lebrq.api.fields import NaiveUtcDateTimeField
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.permissions import IsStaff
+from lebrq.api.throttling import UploadThrottle
 from lebrq.api.views import PublicAPIView
 from messaging import audio, selectors
 from messaging.api.views import CUSTOMER, _valid
@@ -90,6 +91,8 @@ class CustomerAudioNotesView(APIView):
 
     permission_classes = CUSTOMER
     parser_classes = [StrictMultiPartParser]
+    # Recordings count with the caller's other uploads (POST only).
+    throttle_classes = [UploadThrottle]
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         # Before anything reads the body: the recording is spooled to a temporary file and

@@ -17,6 +17,7 @@ from accounts.api.auth import authenticated_user
 from accounts.models import User
 from lebrq.api.fields import NaiveUtcDateTimeField
 from lebrq.api.permissions import IsStaff
+from lebrq.api.throttling import ClientAddressThrottle
 from lebrq.api.views import PublicAPIView
 from messaging import selectors, webhooks, whatsapp
 from messaging.api.views import _valid
@@ -452,6 +453,12 @@ def _chat_cookie(request: Request) -> tuple[str, int] | None:
     return number, int(since)
 
 
+class WebChatAddressThrottle(ClientAddressThrottle):
+    """The website's chat window needs no login: per client address (THROTTLE_RATES)."""
+
+    scope = "whatsapp_web_ip"
+
+
 class SendSessionSerializer(serializers.Serializer[Any]):
     """What FloatingChat.tsx sends: {to: "+<digits>", text}."""
 
@@ -465,6 +472,8 @@ class SendSessionView(PublicAPIView):
     kept in that number's conversation for staff (and answered by the chatbot in the window);
     nothing goes out on WhatsApp from this anonymous call (the legacy sent any text to any
     number from our business account)."""
+
+    throttle_classes = [WebChatAddressThrottle]
 
     def post(self, request: Request) -> Response:
         body = _valid(SendSessionSerializer(data=request.data))

@@ -768,3 +768,18 @@ def test_typing_someones_number_shows_none_of_their_messages(api_client):
     assert "my booking code is BK-1" not in texts
     assert "earlier" not in texts
     assert "mine" in texts
+
+
+def test_the_website_window_is_rate_limited_per_address(api_client, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "whatsapp_web_ip": "2/hour"}
+    for n in range(2):
+        sent = api_client.post(
+            "/api/whatsapp/send-session", {"to": f"+9198765432{n}0", "text": "x"}, format="json"
+        )
+        assert sent.status_code == 200
+    refused = api_client.post(
+        "/api/whatsapp/send-session", {"to": "+919876543299", "text": "x"}, format="json"
+    )
+    assert refused.status_code == 429
+    assert "Retry-After" in refused
+    assert WhatsAppConversation.objects.count() == 2
