@@ -515,6 +515,8 @@ THROTTLE_RATES = {
     "password_reset_account": env.str("THROTTLE_PASSWORD_RESET_ACCOUNT", default="5/hour"),
     "upload": env.str("THROTTLE_UPLOAD", default="30/min"),
     "booking_create": env.str("THROTTLE_BOOKING_CREATE", default="20/hour"),
+    # Messages from the website's WhatsApp chat window (no login), per client address.
+    "whatsapp_web_ip": env.str("THROTTLE_WHATSAPP_WEB_IP", default="30/hour"),
 }
 
 SIMPLE_JWT = {
