@@ -249,8 +249,22 @@ ANONYMOUS_UPLOADS_PER_HOUR = env.int("ANONYMOUS_UPLOADS_PER_HOUR", default=200)
 # JSON bodies carrying a base64 picture (PUT /auth/profile/image) may be this large (MB);
 # other JSON bodies stay under DATA_UPLOAD_MAX_MEMORY_SIZE.
 PICTURE_JSON_MAX_MB = env.int("PICTURE_JSON_MAX_MB", default=10)
-# Pillow refuses images above this many pixels (decompression bombs).
-MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
+# Decoded pixels one worker may hold at once while re-encoding images (uploads/decoding.py):
+# each image reserves width x height x 6 bytes of it first, and waits up to
+# IMAGE_DECODE_WAIT_SECONDS for room (then 503 + Retry-After). Keep it well under
+# WORKER_MAX_RSS_MB.
+IMAGE_DECODE_BUDGET_MB = env.int("IMAGE_DECODE_BUDGET_MB", default=240)
+IMAGE_DECODE_WAIT_SECONDS = env.float("IMAGE_DECODE_WAIT_SECONDS", default=10.0)
+# Pillow refuses images above this many pixels (decompression bombs). By default what one
+# image may take of the decode budget (6 bytes a pixel), at most 40 megapixels.
+MAX_IMAGE_PIXELS = env.int(
+    "MAX_IMAGE_PIXELS", default=min(40_000_000, IMAGE_DECODE_BUDGET_MB * 1024 * 1024 // 6)
+)
+# Profile pictures are stored shrunk to fit this square (pixels); a JPEG is decoded at a
+# reduced scale to begin with, so a phone's 12-megapixel photo costs a fraction of its size.
+PROFILE_IMAGE_MAX_SIDE = env.int("PROFILE_IMAGE_MAX_SIDE", default=1024)
+# What one customer may store in all (MB; staff are not limited); past it an upload is 413.
+UPLOAD_QUOTA_PER_USER_MB = env.int("UPLOAD_QUOTA_PER_USER_MB", default=500)
 # "stream": Django streams the bytes; "x-accel": Django checks access, nginx sends the bytes.
 FILE_SERVE_MODE = env.str("FILE_SERVE_MODE", default="stream")
 X_ACCEL_PREFIX = env.str("X_ACCEL_PREFIX", default="/protected-media/")

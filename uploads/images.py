@@ -11,6 +11,8 @@ from typing import IO
 from django.conf import settings
 from PIL import Image, ImageOps
 
+from lebrq.errors import Unavailable
+from uploads.decoding import decoding
 from uploads.exceptions import UploadRejected
 from uploads.filetypes import FileType
 
@@ -36,15 +38,19 @@ def reencode_image(
     *,
     label: str,
     thumbnail: IO[bytes] | None = None,
+    max_side: int | None = None,
 ) -> tuple[int, int]:
     """Check the image in `source` and write a clean copy to `destination`, and a JPEG
     preview of at most THUMBNAIL_SIZE to `thumbnail` if given (from the pixels already
-    decoded, so it costs no second decode).
+    decoded, so it costs no second decode). With `max_side`, the copy is shrunk to fit a
+    square of that side (a profile picture); a JPEG is then decoded at 1/2, 1/4 or 1/8 scale
+    to begin with (libjpeg's draft mode), so a 36-megapixel photo never exists in memory.
 
-    Returns (width, height) after EXIF orientation is applied. Raises UploadRejected (its
-    message starts with `label`) for a corrupt or truncated image and for more pixels than
-    settings.MAX_IMAGE_PIXELS (all frames of an animation together), checked from the header
-    before anything is decoded.
+    Returns (width, height) of the copy, after EXIF orientation is applied. Raises
+    UploadRejected (its message starts with `label`) for a corrupt or truncated image and for
+    more pixels than settings.MAX_IMAGE_PIXELS (all frames of an animation together), checked
+    from the header before anything is decoded; Unavailable (503) when this worker's decode
+    budget (uploads.decoding) stays full.
     """
     pillow_format = file_type.pillow_format
     assert pillow_format is not None, f"{file_type} is not an image type"
@@ -56,34 +62,15 @@ def reencode_image(
         # verify() leaves the image unusable: decode it afresh.
         source.seek(0)
         with Image.open(source, formats=[pillow_format]) as image:
-            if getattr(image, "is_animated", False):
-                image.save(
-                    destination,
-                    format=pillow_format,
-                    save_all=True,
-                    **_SAVE_OPTIONS[pillow_format],
-                    **_NO_METADATA,
-                )
-                if thumbnail is not None:
-                    image.seek(0)
-                    _save_thumbnail(image, thumbnail)
-                return image.size
-            # In place: a transposed copy would hold the decoded pixels twice (measured 283
-            # instead of 142 MB for a 36-megapixel JPEG).
-            ImageOps.exif_transpose(image, in_place=True)
-            image.save(
-                destination,
-                format=pillow_format,
-                icc_profile=image.info.get("icc_profile"),
-                **_SAVE_OPTIONS[pillow_format],
-                **_NO_METADATA,
-            )
-            if thumbnail is not None:
-                _save_thumbnail(image, thumbnail)
-            return image.size
+            if max_side is not None and pillow_format == "JPEG":
+                image.draft(image.mode, (max_side, max_side))
+            animated = getattr(image, "is_animated", False)
+            # An animation is re-encoded frame by frame: about two frames live at once.
+            with decoding(image.width * image.height * (2 if animated else 1)):
+                return _reencode(image, destination, pillow_format, thumbnail, max_side)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(label) from exc
-    except UploadRejected:
+    except (UploadRejected, Unavailable):
         raise
     except Exception as exc:
         # Pillow reports malformed data with many exception types (OSError, SyntaxError,
@@ -92,6 +79,45 @@ def reencode_image(
         raise UploadRejected(
             f"{label}: the image is corrupt or truncated.", code="corrupt_image"
         ) from exc
+
+
+def _reencode(
+    image: Image.Image,
+    destination: IO[bytes],
+    pillow_format: str,
+    thumbnail: IO[bytes] | None,
+    max_side: int | None,
+) -> tuple[int, int]:
+    if getattr(image, "is_animated", False):
+        image.save(
+            destination,
+            format=pillow_format,
+            save_all=True,
+            **_SAVE_OPTIONS[pillow_format],
+            **_NO_METADATA,
+        )
+        if thumbnail is not None:
+            image.seek(0)
+            _save_thumbnail(image, thumbnail)
+        return image.size
+    # In place: a transposed copy would hold the decoded pixels twice (measured 283
+    # instead of 142 MB for a 36-megapixel JPEG).
+    ImageOps.exif_transpose(image, in_place=True)
+    icc_profile = image.info.get("icc_profile")
+    if max_side is not None and max(image.size) > max_side:
+        scale = max_side / max(image.size)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    image.save(
+        destination,
+        format=pillow_format,
+        icc_profile=icc_profile,
+        **_SAVE_OPTIONS[pillow_format],
+        **_NO_METADATA,
+    )
+    if thumbnail is not None:
+        _save_thumbnail(image, thumbnail)
+    return image.size
 
 
 def _save_thumbnail(image: Image.Image, thumbnail: IO[bytes]) -> None:

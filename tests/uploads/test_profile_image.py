@@ -52,7 +52,8 @@ def test_a_phone_sized_picture_fits(customer):
     )
 
     assert response.status_code == 200
-    assert Upload.objects.get().width == 2000
+    # Stored shrunk to PROFILE_IMAGE_MAX_SIDE (tests/uploads/test_abuse_limits.py).
+    assert Upload.objects.get().width == 1024
 
 
 def test_a_url_is_kept_as_it_is(customer):

@@ -8,7 +8,7 @@ from django.utils.datastructures import MultiValueDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,7 +25,12 @@ from uploads.api.serializers import (
 from uploads.choices import UploadKind
 from uploads.parsers import PictureJsonParser, StrictMultiPartParser
 from uploads.selectors import upload_get_visible
-from uploads.services import profile_image_set, too_many_files, uploads_store
+from uploads.services import (
+    profile_image_set,
+    too_many_files,
+    upload_delete_by,
+    uploads_store,
+)
 from uploads.serving import upload_file_response, upload_thumbnail_response
 from uploads.uploadhandlers import SizeLimitedUploadHandler
 
@@ -130,6 +135,23 @@ class UploadFileView(APIView):
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         upload = upload_get_visible(upload_id=pk, user=request.user)
         return upload_file_response(request, upload)
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Deleted, with its file and preview."),
+            401: OpenApiResponse(description="Not logged in."),
+            404: OpenApiResponse(description="No such upload, or not yours."),
+            409: OpenApiResponse(description="Still used (gallery, contest entry...)."),
+        },
+        description="Owners delete their own uploads (staff any), freeing their storage quota.",
+        tags=["uploads"],
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        if not request.user.is_authenticated:
+            raise NotAuthenticated
+        upload_delete_by(upload_id=pk, actor=authenticated_user(request))
+        return Response(status=204)
 
 
 class UploadThumbnailView(APIView):
