@@ -62,7 +62,9 @@ def test_concurrent_settles_of_the_same_lines_settle_them_once():
 
     statuses = all_at_once([settle(client) for client in clients])
 
-    assert sorted(statuses) == [200] + [409] * (SETTLERS - 1)
+    assert sorted(status for status in statuses if isinstance(status, int)) == [200] + [409] * (
+        SETTLERS - 1
+    )
     assert BookingItem.objects.filter(pk__in=ids, payment_settled=True).count() == 3
     # One settlement event per line: nobody's settle half-applied.
     assert FulfilmentEvent.objects.filter(action=FulfilmentAction.SETTLED).count() == 3
