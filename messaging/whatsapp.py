@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -125,6 +126,8 @@ def _send(
             to=conversation.phone_number,
             body=message.text,
             template=template,
+            # The legacy's greeting template took the business's name as its one variable.
+            params=[settings.PLATFORM_NAME] if template else [],
             event_key=event_key,
         )
     )

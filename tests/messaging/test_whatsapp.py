@@ -783,3 +783,26 @@ def test_the_website_window_is_rate_limited_per_address(api_client, settings):
     assert refused.status_code == 429
     assert "Retry-After" in refused
     assert WhatsAppConversation.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_greeting_sends_the_configured_template(api_client, route_mobile_api, settings):
+    settings.PLATFORM_NAME = "LeBRQ"
+    ChatbotConfig.objects.create(
+        pk=1, greeting_template_name="greet_temp", use_greeting_template=True
+    )
+    with running_task_worker():
+        _route_mobile(api_client, _inbound("hello"))
+        reply = WhatsAppMessage.objects.get(direction="outbound")
+        _wait_for(_settled(_outbox_id(reply)))
+    assert route_mobile_api.requests_to("/wba/v1/messages") == [
+        {
+            "phone": "9876543210",
+            "media": {
+                "type": "media_template",
+                "template_name": "greet_temp",
+                "lang_code": "en",
+                "body": [{"text": "LeBRQ"}],
+            },
+        }
+    ]
