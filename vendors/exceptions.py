@@ -52,6 +52,11 @@ class AlreadySettled(Conflict):
     default_code = "already_settled"
 
 
+class PayoutInProgress(Conflict):
+    default_message = "A payment for these items is in progress."
+    default_code = "payout_in_progress"
+
+
 class NothingToPay(InvalidInput):
     default_message = "No amount to pay"
     default_code = "nothing_to_pay"

@@ -12,11 +12,12 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from bookings.catalog_services import ItemChanges
 from bookings.choices import BookingItemStatus
 from bookings.models import BookingItem, Item
 from lebrq.errors import InvalidInput, NotFound
-from payments.choices import PaymentPurpose
+from payments.choices import PaymentPurpose, PaymentStatus
 from payments.models import Payment
 from payments.services import checkout_verify, purpose_order_create, to_paise
 from vendors import selectors
@@ -38,6 +39,7 @@ from vendors.exceptions import (
     NothingToPay,
     NotificationNotFound,
     OrderNotFound,
+    PayoutInProgress,
     SettlementMismatch,
     VendorNotFound,
     VendorRejectedItem,
@@ -665,6 +667,7 @@ def _prepare(*, lines: list[BookingItem], actor: User) -> Prepared:
             code="vendor_price_missing",
             extra={"booking_item_ids": unpriced},
         )
+    _refuse_payout_in_progress([line.pk for line in lines])
     amounts = {line.pk: _line_amount(line) for line in lines}
     total = sum(amounts.values(), Decimal("0"))
     if total <= 0:
@@ -689,6 +692,27 @@ def _prepare(*, lines: list[BookingItem], actor: User) -> Prepared:
         on_created=record,
     )
     return Prepared(payment=payment, settlement=recorded[0], item_ids=sorted(amounts))
+
+
+def _refuse_payout_in_progress(ids: list[int]) -> None:
+    """A second payout for lines whose first is still at the checkout (a double click, two
+    screens) would be paid and then refunded: refused while the first can still be paid. The
+    capture handler stays the guarantee (two prepared at the same instant both pass here)."""
+    since = timezone.now() - timedelta(minutes=settings.PAYMENT_HOLD_MINUTES)
+    busy = sorted(
+        VendorSettlementLine.objects.filter(
+            booking_item_id__in=ids,
+            settlement__settled_at__isnull=True,
+            settlement__refusal="",
+            settlement__payment__status=PaymentStatus.PENDING,
+            settlement__created_at__gte=since,
+        ).values_list("booking_item_id", flat=True)
+    )
+    if busy:
+        raise PayoutInProgress(
+            f"A payment for these items is in progress: {', '.join(map(str, busy))}",
+            extra={"booking_item_ids": busy},
+        )
 
 
 def prepare_payment(*, item_ids: list[int], actor: User) -> Prepared:

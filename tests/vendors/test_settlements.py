@@ -208,6 +208,25 @@ def test_prepare_refuses_lines_of_two_vendors_or_settled_ones(staff_client, line
     assert razorpay.requests_to("POST", "/v1/orders") == []
 
 
+def test_a_second_payout_for_lines_at_the_checkout_is_refused_until_the_hold_ends(
+    staff_client, lines, razorpay, settings
+):
+    verified, verified_too, _ = lines
+    url = "/api/vendor/payments/prepare-payment"
+    first = staff_client.post(url, {"booking_item_ids": [verified.pk]}, format="json")
+    assert first.status_code == 200
+    second = staff_client.post(
+        url, {"booking_item_ids": [verified.pk, verified_too.pk]}, format="json"
+    )
+    assert second.status_code == 409
+    assert second.json()["booking_item_ids"] == [verified.pk]
+    assert Payment.objects.count() == 1
+    # An abandoned checkout does not block the lines for ever.
+    settings.PAYMENT_HOLD_MINUTES = 0
+    again = staff_client.post(url, {"booking_item_ids": [verified.pk]}, format="json")
+    assert again.status_code == 200
+
+
 def test_a_payout_refuses_lines_without_a_vendor_price(staff_client, vendor, razorpay):
     unpriced = supplied(BookingItemFactory(item=ItemFactory(vendor=vendor, vendor_price=None)))
     response = staff_client.post(
