@@ -20,9 +20,11 @@ import time
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 
 from accounts.models import User
@@ -83,3 +85,19 @@ def tokens_revoke_on_logout(*, user: User, access: Any, refresh: str | None) -> 
             return  # expired, forged or already blacklisted: nothing left to revoke
         if str(token.get(jwt_settings.USER_ID_CLAIM)) == str(user.pk):
             token.blacklist()
+
+
+FLUSH_BATCH = 5000
+
+
+def expired_tokens_flush() -> int:
+    """Delete up to FLUSH_BATCH refresh tokens past their expiry, with their blacklist rows:
+    every login adds one (OutstandingToken), and an expired token is refused anyway. Bounded
+    per run, so a backlog never makes one long transaction."""
+    ids = list(
+        OutstandingToken.objects.filter(expires_at__lte=timezone.now()).values_list(
+            "pk", flat=True
+        )[:FLUSH_BATCH]
+    )
+    deleted, _ = OutstandingToken.objects.filter(pk__in=ids).delete()
+    return deleted

@@ -314,6 +314,7 @@ PERIODIC_TASKS = [
     "offers.tasks.uses_release_unpaid",
     "contests.tasks.contest_proofs_sweep",
     "bookings.tasks.pending_bookings_expire",
+    "accounts.tasks.expired_tokens_flush_task",
 ]
 # Payments still pending this long after their order are asked about (reconcile_payments).
 PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)

@@ -155,3 +155,23 @@ def test_logout_revokes_a_legacy_token_too(asha, settings):
 
     assert client.post("/api/auth/logout").status_code == 200
     assert client.get("/api/auth/me").status_code == 401
+
+
+def test_expired_refresh_tokens_are_flushed_with_their_blacklist_rows(asha):
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    from accounts.tokens import expired_tokens_flush
+
+    old = log_in("asha")
+    refresh(old["refresh_token"])  # blacklisted by rotation
+    current = log_in("asha")
+    OutstandingToken.objects.exclude(
+        jti=jwt.decode(current["refresh_token"], options={"verify_signature": False})["jti"]
+    ).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    flushed = expired_tokens_flush()
+
+    assert flushed >= 2
+    assert OutstandingToken.objects.count() == 1
+    assert not BlacklistedToken.objects.exists()
+    assert refresh(current["refresh_token"]).status_code == 200
