@@ -28,6 +28,8 @@ from bookings.catalog_services import ItemChanges
 from bookings.choices import BookingItemStatus
 from bookings.models import BookingItem, Item
 from lebrq.errors import InvalidInput, NotFound
+from notify.choices import MessagePurpose
+from notify.services import sms_queue
 from payments.choices import PaymentPurpose, PaymentStatus
 from payments.models import Payment
 from payments.services import checkout_verify, purpose_order_create, to_paise
@@ -140,9 +142,6 @@ def _phone(vendor: VendorProfile) -> str:
 def _invite(vendor: VendorProfile, password: str) -> None:
     """Text the vendor their login from the task worker (sensitive: the outbox does not log
     it). The legacy e-mailed it; our outgoing channel below the apps is the SMS outbox."""
-    from notify.choices import MessagePurpose
-    from notify.services import sms_queue
-
     sms_queue(
         to=_phone(vendor),
         body=(
