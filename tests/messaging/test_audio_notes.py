@@ -258,6 +258,15 @@ def test_authorization_matrix(api_client, customer, customer_client, staff_clien
         "vendor": vendor_client,
         "staff": staff_client,
     }
+    clients_for_link = clients
+    # The recording itself: its signed link is the permission, whoever follows it.
+    link = customer_client.get(f"/api/client/audio-notes?booking_id={booking.pk}").json()[0][
+        "audio_url"
+    ]
+    for role in ("anonymous", "customer", "vendor", "staff"):
+        played = clients_for_link[role].get(link)
+        assert played.status_code == 200, role
+        assert b"".join(played.streaming_content) == WEBM
     for (method, path), expected in calls.items():
         for role, status in expected.items():
             response = getattr(clients[role], method)(path, {}, format="multipart")

@@ -806,3 +806,26 @@ def test_a_greeting_sends_the_configured_template(api_client, route_mobile_api, 
             },
         }
     ]
+
+
+def test_a_signed_twilio_status_callback_updates_our_message(api_client, staff_client, settings):
+    settings.TWILIO_AUTH_TOKEN = TWILIO_TOKEN
+    conversation = _conversation()
+    staff_client.post(
+        f"/api/admin/whatsapp/conversations/{conversation.pk}/reply",
+        {"message": "See you at six"},
+        format="json",
+    )
+    OutboundMessage.objects.update(provider_message_id="SM" + "1" * 32, status="sent")
+    form = {"MessageSid": "SM" + "1" * 32, "MessageStatus": "delivered"}
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(
+        "http://testserver" + WEBHOOK, form
+    )
+    response = api_client.post(
+        WEBHOOK,
+        urlencode(form),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_TWILIO_SIGNATURE=signature,
+    )
+    assert response.status_code == 200
+    assert WhatsAppMessage.objects.get().status == "delivered"
