@@ -139,7 +139,7 @@ bench-tools:
 	$(call apt-install,wrk curl nginx)
 
 .PHONY: bench-bookings
-bench-bookings: venv mariadb bench-tools ## p50/p95 of booking list pages 1 and 2000 over 1M bookings
+bench-bookings: venv mariadb bench-tools ## p50/p95 of booking list pages 1 and 2000 over 1M bookings; each list as a ratio to the raw reference app
 	mariadb --protocol=tcp -h127.0.0.1 -uroot -e "CREATE DATABASE IF NOT EXISTS lebrq_bench CHARACTER SET utf8mb4"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_bookings $(BENCH_ARGS)
 

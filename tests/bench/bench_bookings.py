@@ -6,6 +6,12 @@ between runs), serves it with gunicorn + 2 uvicorn workers, and drives each URL 
 every request, so the effect of the cache is a ratio from one run, and once with a single
 client for the unloaded latency. The last run also opens the staff admin's bookings
 changelist (a million rows) as a signed-in superuser.
+
+Then each list page the frontend reads most (the staff list, the own list with its items, the
+catalog's items) against the raw reference (tests/bench/raw_reference.py: the same SQL and the
+same JSON bytes without Django, checked equal before timing), both served at once by the same
+gunicorn config, at 1 and 50 clients: our p50 as a multiple of the reference's, our req/s as a
+share of its (issue 24). `--reference-only` runs that part alone.
 """
 
 import argparse
@@ -19,7 +25,9 @@ import django
 from tests.bench import bookings_dataset, server, wrk
 
 PORT = 17100
+RAW_PORT = 17101
 PAGE_DEEP = 2000
+REFERENCE_CLIENTS = (1, 50)
 
 
 def credentials(env: dict[str, str]) -> tuple[str, str, str]:
@@ -28,16 +36,25 @@ def credentials(env: dict[str, str]) -> tuple[str, str, str]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lebrq.settings")
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        load_backend,
+    )
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from rest_framework_simplejwt.tokens import AccessToken
 
     print("dataset:", "loaded" if bookings_dataset.load(connection) else "already loaded")
+    print("catalog:", "loaded" if bookings_dataset.load_catalog(connection) else "already loaded")
     customer, staff = bookings_dataset.heavy_customer_and_staff()
     session = SessionStore()
     session[SESSION_KEY] = str(staff.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The first backend that loads users (django-axes' comes first and only counts failures).
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
     session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
     session.create()
     connection.close()
@@ -50,21 +67,89 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def expect_200(url: str, headers: dict[str, str]) -> None:
+def get(url: str, headers: dict[str, str]) -> tuple[int, bytes]:
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
     try:
         with urllib.request.build_opener(_NoRedirects).open(request, timeout=30) as response:
-            status = response.status
+            return response.status, response.read()
     except urllib.error.HTTPError as error:
-        status = error.code
+        return error.code, b""
+
+
+def expect_200(url: str, headers: dict[str, str]) -> None:
+    status, _ = get(url, headers)
     if status != 200:
         sys.exit(f"{url} answered {status}, not 200")
+
+
+def expect_same_bytes(ours: str, raw: str, headers: dict[str, str]) -> None:
+    """The reference is only a reference if it does the same work: same status, same body."""
+    (status, body), (raw_status, raw_body) = get(ours, headers), get(raw, headers)
+    if status != 200 or raw_status != 200:
+        sys.exit(f"{ours} answered {status}, the reference {raw_status}")
+    if body != raw_body:
+        at = next(i for i, (a, b) in enumerate(zip(body, raw_body, strict=False)) if a != b)
+        sys.exit(
+            f"{ours}: the reference's body differs at byte {at}:\n"
+            f"  ours {body[max(0, at - 80) : at + 80]!r}\n"
+            f"  raw  {raw_body[max(0, at - 80) : at + 80]!r}"
+        )
+
+
+def against_reference(
+    env: dict[str, str], lists: list[tuple[str, str, dict[str, str]]], seconds: int
+) -> list[tuple[str, int, wrk.WrkResult, wrk.WrkResult]]:
+    """Each list page 1, ours then the reference's, at each of REFERENCE_CLIENTS."""
+    run_env = {**env, "PAGINATION_COUNT_CACHE_SECONDS": "10"}
+    results = []
+    with (
+        server.gunicorn(PORT, run_env, workers=2),
+        server.gunicorn(RAW_PORT, run_env, workers=2, app="tests.bench.raw_reference:app"),
+    ):
+        for label, path, headers in lists:
+            ours = f"http://127.0.0.1:{PORT}{path}?page=1"
+            raw = f"http://127.0.0.1:{RAW_PORT}{path}?page=1"
+            expect_same_bytes(ours, raw, headers)
+            expect_same_bytes(
+                ours.replace("page=1", "page=3"), raw.replace("page=1", "page=3"), headers
+            )
+            for connections in REFERENCE_CLIENTS:
+                measured = []
+                for url in (ours, raw):
+                    wrk.run(url, connections=5, seconds=2, headers=headers)  # warm up
+                    measured.append(
+                        wrk.run(url, connections=connections, seconds=seconds, headers=headers)
+                    )
+                results.append((label, connections, measured[0], measured[1]))
+                print("reference", label, connections, *measured, flush=True)
+    return results
+
+
+def print_against_reference(results: list[tuple[str, int, wrk.WrkResult, wrk.WrkResult]]) -> None:
+    print()
+    print(
+        "| list | clients | p50 ms ours | p50 ms raw | p50 ours/raw"
+        " | req/s ours | req/s raw | req/s ours/raw | errors |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label, connections, ours, raw in results:
+        errors = sum(r["non_2xx"] + r["socket_errors"] for r in (ours, raw))
+        print(
+            f"| {label} | {connections} | {ours['p50_ms']:.1f} | {raw['p50_ms']:.1f} |"
+            f" {ours['p50_ms'] / raw['p50_ms']:.2f} | {ours['rps']:.0f} | {raw['rps']:.0f} |"
+            f" {ours['rps'] / raw['rps']:.2f} | {errors} |"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration per URL")
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument(
+        "--reference-only",
+        action="store_true",
+        help="only the lists against the raw reference (skips pages 1/2,000 and the admin)",
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("BENCH_DATABASE_URL", "mysql://root@127.0.0.1:3306/lebrq_bench")
@@ -79,11 +164,18 @@ def main() -> None:
         ("/api/bookings", {"Authorization": f"Bearer {customer_token}"}),
     ]
     admin = ("/admin/bookings/booking/", {"Cookie": admin_cookie})
+    reference_lists = [
+        ("staff list", "/api/admin/bookings", {"Authorization": f"Bearer {staff_token}"}),
+        ("own list", "/api/bookings", {"Authorization": f"Bearer {customer_token}"}),
+        ("catalog", "/api/items", {}),
+    ]
     runs = [
         ("count cached 10 s", "10", args.connections),
         ("count every request", "0", args.connections),
         ("count cached 10 s", "10", 1),
     ]
+    if args.reference_only:
+        runs = []
     rows = []
     for cache_label, cache_seconds, connections in runs:
         run_env = {**env, "PAGINATION_COUNT_CACHE_SECONDS": cache_seconds}
@@ -101,16 +193,24 @@ def main() -> None:
                     rows.append((cache_label, connections, path, page, result))
                     print(cache_label, connections, path, page, result, flush=True)
 
-    print()
-    print("| total count | clients | endpoint | page | p50 ms | p95 ms | p99 ms | req/s | errors |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    reference = against_reference(env, reference_lists, args.seconds)
+
+    if rows:
+        print()
+        print(
+            "| total count | clients | endpoint | page | p50 ms | p95 ms | p99 ms | req/s |", end=""
+        )
+        print(" errors |")
+        print("|---|---|---|---|---|---|---|---|---|")
     for cache_label, connections, path, page, r in rows:
         print(
             f"| {cache_label} | {connections} | `{path}` | {page} | {r['p50_ms']:.0f} |"
             f" {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['rps']:.0f} |"
             f" {r['non_2xx'] + r['socket_errors']} |"
         )
-    if any(r["non_2xx"] or r["socket_errors"] for *_, r in rows):
+    print_against_reference(reference)
+    failed = [r for *_, r in rows] + [r for *_, ours, raw in reference for r in (ours, raw)]
+    if any(r["non_2xx"] or r["socket_errors"] for r in failed):
         sys.exit("some requests failed")
 
 

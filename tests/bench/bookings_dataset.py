@@ -9,6 +9,8 @@ CUSTOMERS = 1_000
 SPACES = 20
 # Every fifth booking belongs to one heavy customer, so /api/bookings has 2,000+ pages too.
 HEAVY_SHARE = 5
+# The catalog list (/api/items) pages available items: enough for full pages.
+CATALOG_ITEMS = 500
 
 
 def load(connection) -> bool:
@@ -86,6 +88,39 @@ def load(connection) -> bool:
     return True
 
 
+def load_catalog(connection) -> bool:
+    """Top the catalog up to CATALOG_ITEMS items, every field variant the list shows among
+    them (a space's own items, a performance team's profile, hourly rates); False when full."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM items")
+        missing = CATALOG_ITEMS - cursor.fetchone()[0]
+        if missing <= 0:
+            return False
+        cursor.execute("SELECT MIN(id) FROM spaces")
+        first_space = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO items (name, description, main_category, category, subcategory, type,"
+            " vendor_price, admin_markup_percent, price, image_url, video_url,"
+            " profile_image_url, profile_info, performance_team_profile, available,"
+            " item_status, preparation_time_minutes, base_hours_included,"
+            " rate_per_extra_hour, is_eligible_for_space_offer, space_id, created_at,"
+            " updated_at)"
+            " SELECT CONCAT('Bench item ', seq), CONCAT('What item ', seq, ' is'),"
+            " ELT(1 + seq % 3, 'social-life', 'celebrations', 'corporate'),"
+            " ELT(1 + seq % 4, 'food', 'decor', 'entertainment', 'transport'),"
+            " ELT(1 + seq % 5, 'lunch', 'dinner', 'flowers', 'band', 'bus'),"
+            " IF(seq % 2, 'veg', 'non-veg'), NULL, 0, 100 + seq % 40 * 12.5,"
+            " CONCAT('/static/items/', seq, '.jpg'), '', '', IF(seq % 4 = 2, 'A team', ''),"
+            ' IF(seq % 4 = 2, \'{"members":5,"genre":"Folk"}\', NULL), 1, \'available\','
+            " seq % 90, seq % 3, IF(seq % 4 = 2, 1500.00, 0), 1,"
+            f" IF(seq % 7 = 0, {first_space}, NULL), NOW(), NOW()"
+            f" FROM seq_1_to_{missing}"
+        )
+        cursor.execute("ANALYZE TABLE items")
+        cursor.fetchall()
+    return True
+
+
 def heavy_customer_and_staff():
     """bench1 owns a fifth of the bookings; bench0 is staff (a superuser, for the admin)."""
     from accounts.models import User
@@ -102,3 +137,4 @@ if __name__ == "__main__":  # pragma: no cover - manual use
     from django.db import connection
 
     print("loaded" if load(connection) else "already loaded")
+    print("catalog loaded" if load_catalog(connection) else "catalog already loaded")

@@ -65,14 +65,18 @@ def wait_until_up(
 
 @contextmanager
 def gunicorn(
-    port: int, env: dict[str, str], workers: int = 2, log: Path | None = None
+    port: int,
+    env: dict[str, str],
+    workers: int = 2,
+    log: Path | None = None,
+    app: str = "lebrq.asgi:application",
 ) -> Iterator[psutil.Process]:
     """gunicorn with the project's config and uvicorn workers on 127.0.0.1:<port>; yields the
-    master process."""
+    master process. `app` another ASGI app to serve the same way (the raw reference)."""
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
     with open(log or os.devnull, "ab") as output:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "lebrq.asgi:application"],
+            [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", app],
             cwd=ROOT,
             env=env,
             stdout=output if log else None,
