@@ -45,10 +45,15 @@ class LebrqUserAdmin(UserAdmin[User]):
 
 @admin.register(VendorProfile)
 class VendorProfileAdmin(admin.ModelAdmin[VendorProfile]):
+    """Suspension is set from the staff screen (POST /admin/vendors/{id}/suspend), which also
+    suspends the account that logs in: edited here, the profile alone would say suspended
+    while the vendor could still log in."""
+
     list_display = ("company_name", "user", "contact_email", "contact_phone", "suspended_until")
     list_select_related = ("user",)
     search_fields = ("company_name", "contact_email", "contact_phone", "user__username")
     autocomplete_fields = ("user",)
+    readonly_fields = ("suspended_until", "created_at", "updated_at")
 
 
 @admin.register(BrokerProfile)

@@ -119,3 +119,22 @@ def test_delete_selected_refuses_a_selection_over_the_limit(superuser_client, se
     assert b"Are you sure" in confirmation.content
     superuser_client.post(url, {**two, "post": "yes"})
     assert list(Venue.objects.values_list("pk", flat=True)) == [venues[2].pk]
+
+
+@pytest.mark.parametrize("model_name", ["vendorprofile", "brokerprofile"])
+def test_a_profiles_suspension_is_not_edited_in_the_admin(superuser_client, model_name):
+    # Set from the staff screens, which suspend the login too; an admin edit of the profile
+    # alone would leave the account able to log in.
+    from accounts.models import BrokerProfile, VendorProfile
+
+    user = UserFactory()
+    profile: Any
+    if model_name == "vendorprofile":
+        profile = VendorProfile.objects.create(user=user, company_name="Caterers")
+    else:
+        profile = BrokerProfile.objects.create(user=user, company_name="Brokers")
+
+    page = superuser_client.get(reverse(f"admin:accounts_{model_name}_change", args=[profile.pk]))
+
+    assert page.status_code == 200
+    assert b'name="suspended_until' not in page.content
