@@ -16,6 +16,7 @@ Tokens issued before `ash` existed have no claim and are accepted until they exp
 """
 
 import hashlib
+import logging
 import time
 from typing import Any
 
@@ -28,6 +29,9 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 
 from accounts.models import User
+from lebrq.cache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 AUTH_STATE_CLAIM = "ash"
 _REVOKED_PREFIX = "revoked-token:"
@@ -62,11 +66,20 @@ def revoke_until_expiry(token_id: str, expires_at: float) -> None:
     """Refuse a token (by its jti, or a legacy token's digest) until it would expire."""
     remaining = int(expires_at - time.time()) + 1
     if remaining > 0:
-        cache.set(_revocation_key(token_id), True, timeout=remaining)
+        try:
+            cache.set(_revocation_key(token_id), True, timeout=remaining)
+        except CACHE_ERRORS:
+            logger.error("Logout could not revoke an access token: the cache is unreachable.")
 
 
 def is_revoked(token_id: str) -> bool:
-    return bool(cache.get(_revocation_key(token_id)))
+    # With the cache down, tokens are accepted (logged): refusing them all would log every
+    # user out for as long as the cache is away.
+    try:
+        return bool(cache.get(_revocation_key(token_id)))
+    except CACHE_ERRORS:
+        logger.warning("Token revocations not checked: the cache is unreachable.")
+        return False
 
 
 def tokens_revoke_on_logout(*, user: User, access: Any, refresh: str | None) -> None:

@@ -11,6 +11,7 @@ so a deployment (and a test) changes them without code.
 """
 
 import hashlib
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,10 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
+from lebrq.cache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
+
 
 class SettingsRateThrottle(SimpleRateThrottle):
     """A SimpleRateThrottle whose rate is settings.THROTTLE_RATES[scope]; subclasses say
@@ -26,6 +31,15 @@ class SettingsRateThrottle(SimpleRateThrottle):
 
     # Only requests with these methods count (reads of the same view are never limited).
     methods: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        # A rate limit is a guard, not the service: with the cache down, requests pass (and
+        # the log says so) rather than every login failing with a 500.
+        try:
+            return bool(super().allow_request(request, view))
+        except CACHE_ERRORS:
+            logger.warning("Rate limit %s not checked: the cache is unreachable.", self.scope)
+            return True
 
     def get_rate(self) -> str | None:
         rates: dict[str, str] = settings.THROTTLE_RATES

@@ -260,3 +260,30 @@ def test_api_logins_are_not_counted_by_the_admin_lockout(api_client, client, set
         )
 
     assert admin_login(client, PASSWORD).status_code == 302
+
+
+class UnreachableCache:
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+
+    set = get
+
+
+def test_with_the_cache_down_logins_and_token_checks_still_work(api_client, settings, monkeypatch):
+    """A rate limit and a revocation list are guards: their cache failing must not turn
+    every login and every authenticated request into a 500."""
+    from lebrq.api.throttling import SettingsRateThrottle
+
+    settings.THROTTLE_RATES = {"login_ip": "1/min"}
+    UserFactory(username="asha", password=PASSWORD)
+    monkeypatch.setattr(SettingsRateThrottle, "cache", UnreachableCache())
+    monkeypatch.setattr("accounts.tokens.cache", UnreachableCache())
+
+    first, second = login(api_client, "asha"), login(api_client, "asha")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {first.json()['access_token']}")
+
+    assert first.status_code == second.status_code == 200
+    assert api_client.get("/api/auth/me").status_code == 200
+    assert api_client.post("/api/auth/logout").status_code == 200
