@@ -1,12 +1,16 @@
 """Querysets for the booking and catalog lists, already joined so pages cost a fixed number of
 queries whatever their size."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from bookings.choices import ProgramStatus
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
+from lebrq.pagination import in_order
 
 # Booking lists show the space's and venue's names, not the JSON blobs the frontend reads on
 # space pages (nor the booking's transport locations): decoding those for every row was the
@@ -105,3 +109,105 @@ def catalog_item_list() -> QuerySet[Item]:
 
 def program_list() -> QuerySet[Program]:
     return Program.objects.filter(status=ProgramStatus.APPROVED).order_by("-id")
+
+
+# --- Rows of list pages (lebrq.api.lists.RowListMixin): the columns bookings/api/list_rows.py
+# shapes, for the ids of one page, in the page's order.
+
+BOOKING_LIST_COLUMNS = (
+    "id",
+    "booking_reference",
+    "series_reference",
+    "user_id",
+    "venue_id",
+    "venue__name",
+    "space_id",
+    "space__name",
+    "start_datetime",
+    "end_datetime",
+    "attendees",
+    "status",
+    "booking_type",
+    "event_type",
+    "total_amount",
+    "advance_amount",
+    "paid_amount",
+    "customer_note",
+    "admin_note",
+    "is_admin_booking",
+    "banner_image_url",
+    "stage_banner_url",
+    "created_at",
+    "updated_at",
+)
+USER_SUMMARY_COLUMNS = (
+    "user__first_name",
+    "user__last_name",
+    "user__username",
+    "user__email",
+    "user__mobile",
+)
+
+
+def booking_rows_for_owner(ids: Sequence[int]) -> list[Mapping[str, Any]]:
+    """The own list's columns of these bookings, in the order of ids."""
+    rows = Booking.objects.filter(pk__in=ids).values(*BOOKING_LIST_COLUMNS, "space__price_per_hour")
+    return in_order(rows.order_by(), ids)
+
+
+def booking_rows_for_staff(ids: Sequence[int]) -> list[Mapping[str, Any]]:
+    """The staff list's columns of these bookings, with their user's, in the order of ids."""
+    rows = Booking.objects.filter(pk__in=ids).values(*BOOKING_LIST_COLUMNS, *USER_SUMMARY_COLUMNS)
+    return in_order(rows.order_by(), ids)
+
+
+def booking_line_rows(booking_ids: Sequence[int]) -> list[Mapping[str, Any]]:
+    """Every line of these bookings, by id (the order the detail view prefetches them in)."""
+    return list(
+        BookingItem.objects.filter(booking_id__in=booking_ids)
+        .order_by("id")
+        .values(
+            "booking_id",
+            "id",
+            "kind",
+            "item_id",
+            "name",
+            "item__description",
+            "item__image_url",
+            "quantity",
+            "hours_used",
+            "unit_price",
+            "total_price",
+            "booking_status",
+            "is_supplied",
+        )
+    )
+
+
+CATALOG_ITEM_COLUMNS = (
+    "id",
+    "name",
+    "description",
+    "price",
+    "main_category",
+    "category",
+    "subcategory",
+    "item_type",
+    "image_url",
+    "video_url",
+    "profile_image_url",
+    "profile_info",
+    "performance_team_profile",
+    "space_id",
+    "vendor_id",
+    "item_status",
+    "preparation_time_minutes",
+    "base_hours_included",
+    "rate_per_extra_hour",
+)
+
+
+def catalog_item_rows(ids: Sequence[int]) -> list[Mapping[str, Any]]:
+    """The catalog list's columns of these items, in the order of ids."""
+    rows = Item.objects.filter(pk__in=ids).values(*CATALOG_ITEM_COLUMNS)
+    return in_order(rows.order_by(), ids)

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -21,9 +22,10 @@ from rest_framework.response import Response
 
 from accounts.api.auth import authenticated_user
 from bookings import filters, invoices, selectors, services
-from bookings.api import serializers
+from bookings.api import list_rows, serializers
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
 from lebrq.api.filters import StableOrderingFilter
+from lebrq.api.lists import RowListMixin
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.pagination import SkipLimitPagination
 from lebrq.api.permissions import IsStaff
@@ -98,12 +100,17 @@ class SpaceViewSet(PublicReadOnlyViewSet[Space]):
 
 
 @extend_schema(tags=["catalog"])
-class ItemViewSet(PublicReadOnlyViewSet[Item]):
+class ItemViewSet(RowListMixin, PublicReadOnlyViewSet[Item]):
+    """The list is shaped from rows (list_rows.catalog_items), the detail by the serializer."""
+
     serializer_class = serializers.ItemSerializer
     filterset_class = filters.ItemFilter
 
     def get_queryset(self) -> QuerySet[Item]:
         return selectors.catalog_item_list()
+
+    def list_rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        return list_rows.catalog_items(selectors.catalog_item_rows(ids))
 
 
 @extend_schema(tags=["catalog"])
@@ -138,8 +145,13 @@ class VenueSpacesViewSet(LegacySpaceViewSet):
 )
 @extend_schema(tags=["bookings"])
 class BookingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
+    RowListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Booking],
 ):
+    """The list is shaped from rows (list_rows.own_bookings), the rest by the serializers."""
+
     queryset = Booking.objects.none()  # names the model for the schema; see get_queryset
     serializer_class = serializers.BookingSerializer
     permission_classes = [IsAuthenticated, IsOwnerOrStaff]
@@ -158,6 +170,11 @@ class BookingViewSet(
         # Detail actions look among all bookings so that another user's booking is a 403
         # (IsOwnerOrStaff), not a 404.
         return selectors.booking_list_with_items()
+
+    def list_rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        return list_rows.own_bookings(
+            selectors.booking_rows_for_owner(ids), selectors.booking_line_rows(ids)
+        )
 
     @extend_schema(
         summary="Book a space",
@@ -232,8 +249,13 @@ class BookingViewSet(
 
 @extend_schema(tags=["staff"])
 class StaffBookingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
+    RowListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Booking],
 ):
+    """The list is shaped from rows (list_rows.staff_bookings), the rest by the serializers."""
+
     permission_classes = [IsStaff]
     lookup_value_regex = ROW_ID_REGEX
     filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
@@ -261,6 +283,9 @@ class StaffBookingViewSet(
         if self.action == "list":
             return serializers.StaffBookingSerializer
         return serializers.StaffBookingDetailSerializer
+
+    def list_rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        return list_rows.staff_bookings(selectors.booking_rows_for_staff(ids))
 
     def _transition(self, request: Request, action_name: str) -> Response:
         booking = services.booking_transition(

@@ -2,7 +2,7 @@
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lebrq.pagination import cached_count, page_rows
+from lebrq.pagination import cached_count, page_ids, page_rows
 
 
 def _int_param(request: Request, name: str, default: int, *, minimum: int = 1) -> int:
@@ -45,6 +45,15 @@ class PagePagination(pagination.BasePagination):
     def paginate_queryset(
         self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
     ) -> list[Any]:
+        ids = self.paginate_ids(queryset, request, view)
+        # The rows with their joins and prefetches, by a deferred join (lebrq.pagination).
+        return list(cast(QuerySet[Any], queryset).filter(pk__in=ids)) if ids else []
+
+    def paginate_ids(
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: APIView | None = None
+    ) -> list[Any]:
+        """The page's primary keys in the list's order (lebrq.pagination.page_ids), for lists
+        that load and shape their rows themselves (lebrq.api.lists.RowListMixin)."""
         if not isinstance(queryset, QuerySet):
             # Counting and the deferred-join page (lebrq.pagination) need SQL.
             raise ImproperlyConfigured(f"{type(self).__name__} pages querysets only.")
@@ -61,7 +70,7 @@ class PagePagination(pagination.BasePagination):
         offset = (self.page - 1) * self.page_size_used
         if offset >= self.total:
             return []
-        return page_rows(queryset, offset, self.page_size_used)
+        return page_ids(queryset, offset, self.page_size_used)
 
     def get_pagination_data(self) -> dict[str, Any]:
         total_pages = math.ceil(self.total / self.page_size_used) if self.total else 0
