@@ -36,6 +36,7 @@ TARGET_APPS = (
     "messaging",
     "racks",
     "vendors",
+    "brokers",
     "admin",
 )
 

@@ -1,6 +1,5 @@
 """The checks a run must pass before it commits (any failure rolls the import back)."""
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +36,7 @@ def _counts(ctx: Context, done: list[TableImporter]) -> None:
     counts: dict[str, Any] = {}
     for imp in done:
         result = ctx.report.table(imp.table)
-        ours = imp.model._default_manager.count()
+        ours = imp.imported().count()
         counts[imp.table] = {
             "legacy": result.legacy_rows,
             "imported": ours,
@@ -55,7 +54,7 @@ def _money(ctx: Context, done: list[TableImporter]) -> None:
     for imp in done:
         result = ctx.report.table(imp.table)
         for column, field in imp.money.items():
-            ours = imp.model._default_manager.aggregate(s=Sum(field))["s"] or Decimal("0")
+            ours = imp.imported().aggregate(s=Sum(field))["s"] or Decimal("0")
             result.money_new[column] = str(ours)
             if Decimal(result.money_legacy.get(column, "0")) != ours:
                 ctx.report.fail(
@@ -101,7 +100,7 @@ def _checksums(ctx: Context, done: list[TableImporter]) -> None:
     for imp in done:
         result = ctx.report.table(imp.table)
         checksum = Checksum()
-        for obj in _ordered(imp.model):
+        for obj in imp.imported().order_by("pk").iterator(chunk_size=2000):
             checksum.add(imp.key(obj))
         result.checksum_new = checksum.hexdigest()
         if result.checksum_new != result.checksum_legacy:
@@ -110,10 +109,6 @@ def _checksums(ctx: Context, done: list[TableImporter]) -> None:
         ctx.report.table(imp.table).checksum_new == ctx.report.table(imp.table).checksum_legacy
         for imp in done
     )
-
-
-def _ordered(model: type[models.Model]) -> Iterator[Any]:
-    return model._default_manager.order_by("pk").iterator(chunk_size=2000)
 
 
 def _orphans(ctx: Context, done: list[TableImporter]) -> None:
@@ -125,7 +120,8 @@ def _orphans(ctx: Context, done: list[TableImporter]) -> None:
             if parent is None or not f.is_relation:
                 continue
             count = (
-                model._default_manager.filter(**{f"{f.name}__isnull": False})
+                imp.imported()
+                .filter(**{f"{f.name}__isnull": False})
                 .exclude(**{f"{f.name}__in": parent._default_manager.values("pk")})
                 .count()
             )

@@ -158,6 +158,11 @@ class TableImporter:
         model: type[models.Model] = apps.get_model(self.model_label)
         return model
 
+    def imported(self) -> "models.QuerySet[Any]":
+        """Our rows the verification compares with the legacy table: the whole model, unless
+        another table's rows share it (override)."""
+        return self.model._default_manager.all()
+
     def available(self) -> bool:
         from django.apps import apps
 

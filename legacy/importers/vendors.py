@@ -96,3 +96,74 @@ class VendorNotificationsImporter(TableImporter):
 
     def key(self, obj: Any) -> tuple[Any, ...]:
         return (obj.pk, obj.vendor_user_id, obj.type, obj.title, obj.is_read, obj.is_deleted)
+
+
+# The legacy recorded a vendor's answer as the line's new status.
+_HISTORY_ACTIONS = {"confirmed": "accepted", "accepted": "accepted", "rejected": "rejected",
+                    "supplied": "supplied", "verified": "verified", "settled": "settled",
+                    "cancelled": "cancelled", "assigned": "assigned"}  # fmt: skip
+
+
+class BookingItemStatusHistoryImporter(TableImporter):
+    """A line's status changes, as the fulfilment audit log's events. The legacy also wrote a
+    catalog item's stock changes here (no line): those are left out and listed, the item's
+    current status being imported with the item."""
+
+    table = "booking_item_status_history"
+    model_label = "vendors.FulfilmentEvent"
+    domain = "vendors"
+    homes: ClassVar[dict[str, str]] = {
+        "id": "id",
+        "booking_item_id": "booking_item",
+        "new_status": "action (confirmed: accepted)",
+        "changed_by_user_id": "actor",
+        "reason": "note",
+        "notes": "note (after the reason)",
+        "created_at": "created_at (and notified_at: nobody is told again)",
+    }
+    dropped: ClassVar[dict[str, str]] = {
+        "old_status": "the previous event's status",
+        "changed_by_role": "the actor's role",
+    }
+
+    def prepare(self) -> None:
+        from bookings.models import BookingItem
+
+        self.vendors = dict(
+            BookingItem.objects.filter(vendor__isnull=False).values_list("pk", "vendor_id")
+        )
+
+    def convert(self, row: Row) -> models.Model:
+        from legacy.importers.base import SkipRow
+        from legacy.report import RowNote
+        from vendors.models import FulfilmentEvent
+
+        ctx = self.ctx
+        if row["booking_item_id"] is None:
+            ctx.report.rows.append(
+                RowNote(
+                    self.table,
+                    row["id"],
+                    "booking_item_id",
+                    "a catalog item's status change",
+                    "left out: not an event of a booking line",
+                )
+            )
+            raise SkipRow
+        line = ctx.parent("booking_item_id", "booking_items", row["booking_item_id"])
+        action = ctx.choose("new_status", _HISTORY_ACTIONS, row["new_status"])
+        note = " ".join(part for part in (c.text(row["reason"]), c.text(row["notes"])) if part)
+        created = c.utc("created_at", row["created_at"])
+        return FulfilmentEvent(
+            id=row["id"],
+            booking_item_id=line,
+            action=action,
+            vendor_id=self.vendors.get(line),
+            actor_id=ctx.maybe_parent("changed_by_user_id", "users", row["changed_by_user_id"]),
+            note=note,
+            created_at=created,
+            notified_at=created,
+        )
+
+    def key(self, obj: Any) -> tuple[Any, ...]:
+        return (obj.pk, obj.booking_item_id, obj.action, obj.actor_id, obj.created_at)

@@ -300,6 +300,14 @@ SCHEMA = {
   per_km_rate decimal(10,2) NOT NULL, calculated_cost decimal(10,2) NOT NULL, extra_charges decimal(10,2) DEFAULT NULL,
   total_amount decimal(10,2) NOT NULL, booking_status varchar(50) DEFAULT NULL, driver_assigned varchar(100) DEFAULT NULL,
   notes text DEFAULT NULL, created_at datetime DEFAULT NULL, updated_at datetime DEFAULT NULL) {INNODB} ROW_FORMAT=DYNAMIC""",
+    "booking_item_status_history": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, booking_item_id int(11) DEFAULT NULL, old_status varchar(50) DEFAULT NULL,
+  new_status varchar(50) NOT NULL, changed_by_user_id int(11) NOT NULL, changed_by_role varchar(50) NOT NULL,
+  reason text DEFAULT NULL, notes text DEFAULT NULL, created_at datetime NOT NULL) {INNODB} ROW_FORMAT=DYNAMIC""",
+    "notifications": f"""(
+  id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id int(11) NOT NULL, title varchar(255) NOT NULL,
+  message text NOT NULL, booking_id int(11) DEFAULT NULL, is_read tinyint(1) DEFAULT 0,
+  created_at datetime DEFAULT current_timestamp()) {INNODB} ROW_FORMAT=DYNAMIC""",
     "racks": f"""(
   id int(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, venue_id int(11) DEFAULT NULL, code varchar(64) NOT NULL,
   name varchar(200) NOT NULL, location varchar(255) DEFAULT NULL, description text DEFAULT NULL,
@@ -1020,6 +1028,29 @@ def rows() -> dict[str, list[dict[str, Any]]]:
                 "booking_status": None,
                 "created_at": T0,
                 "updated_at": T0,
+            },
+        ],
+        "booking_item_status_history": [
+            {
+                "id": 31,
+                "booking_item_id": 7,
+                "old_status": "pending",
+                "new_status": "confirmed",
+                "changed_by_user_id": 5,
+                "changed_by_role": "vendor",
+                "reason": "Vendor accepted",
+                "created_at": T0,
+            },
+        ],
+        "notifications": [
+            {
+                "id": 41,
+                "user_id": 2,
+                "title": "Booking approved",
+                "message": "Your booking is approved (invented)",
+                "booking_id": 100,
+                "is_read": 1,
+                "created_at": T0,
             },
         ],
         "racks": [
