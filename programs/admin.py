@@ -7,7 +7,20 @@ from django.utils import timezone
 
 from lebrq.admin import LargeTableAdmin, selection_too_large
 from programs import services
-from programs.models import Event, EventDefinition, EventSchedule, ParticipantTicket
+from programs.models import (
+    Event,
+    EventDefinition,
+    EventSchedule,
+    ParticipantTicket,
+    TicketType,
+    TicketTypeSales,
+)
+
+
+class TicketTypeInline(admin.TabularInline[TicketType, EventDefinition]):
+    model = TicketType
+    extra = 0
+    fields = ("name", "price", "max_quantity", "perks", "sort_order", "is_active")
 
 
 @admin.register(EventDefinition)
@@ -24,6 +37,7 @@ class EventDefinitionAdmin(admin.ModelAdmin[EventDefinition]):
     search_fields = ("title", "=event_code")
     prepopulated_fields = {"event_code": ("title",)}
     actions = ["generate_next_month"]
+    inlines = (TicketTypeInline,)
 
     @admin.action(description="Generate schedules for the next 30 days", permissions=["change"])
     def generate_next_month(
@@ -60,9 +74,15 @@ class EventScheduleAdmin(LargeTableAdmin[EventSchedule]):
 
 @admin.register(ParticipantTicket)
 class ParticipantTicketAdmin(LargeTableAdmin[ParticipantTicket]):
-    list_display = ("participant", "event_schedule", "payment", "created_at")
-    list_select_related = ("participant", "event_schedule__definition", "payment")
-    readonly_fields = ("participant", "event_schedule", "payment", "created_at")
+    list_display = ("participant", "event_schedule", "ticket_type", "payment", "created_at")
+    list_select_related = (
+        "participant",
+        "event_schedule__definition",
+        "ticket_type",
+        "payment",
+    )
+    list_filter = ("ticket_type",)
+    readonly_fields = ("participant", "event_schedule", "ticket_type", "payment", "created_at")
     search_fields = ("=payment__order_id", "participant__name")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -73,3 +93,24 @@ class ParticipantTicketAdmin(LargeTableAdmin[ParticipantTicket]):
 class EventAdmin(admin.ModelAdmin[Event]):
     list_display = ("title", "date_text", "created_at")
     search_fields = ("title",)
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(admin.ModelAdmin[TicketType]):
+    list_display = ("name", "definition", "price", "max_quantity", "sort_order", "is_active")
+    list_filter = ("is_active", "definition__event_type")
+    list_select_related = ("definition",)
+    search_fields = ("name", "definition__title")
+    autocomplete_fields = ("definition",)
+
+
+@admin.register(TicketTypeSales)
+class TicketTypeSalesAdmin(LargeTableAdmin[TicketTypeSales]):
+    """What each schedule sold of each tier: moved only by sales (programs.services)."""
+
+    list_display = ("schedule", "ticket_type", "sold")
+    list_select_related = ("schedule__definition", "ticket_type")
+    readonly_fields = ("schedule", "ticket_type", "sold")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

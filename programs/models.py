@@ -107,6 +107,62 @@ class EventSchedule(models.Model):
         return self.max_tickets - self.tickets_sold
 
 
+class TicketType(models.Model):
+    """A tier of an event's tickets (Standard, VIP, Early Bird), at its own price, with at
+    most `max_quantity` sold per schedule (empty: only the schedule's own capacity limits it).
+    The legacy's ticket_types (newest backend, models_events.py)."""
+
+    definition = models.ForeignKey(
+        EventDefinition, on_delete=models.CASCADE, related_name="ticket_types"
+    )
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    max_quantity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TICKETS_PER_SCHEDULE)],
+        help_text="Per schedule; empty: no limit of its own.",
+    )
+    perks = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.IntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ticket_types"
+        ordering = ["sort_order", "id"]
+        indexes = [
+            models.Index(
+                fields=["definition", "is_active", "sort_order"], name="ticket_types_list_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.definition_id})"
+
+
+class TicketTypeSales(models.Model):
+    """How many tickets of a type one schedule has sold: moved only by a conditional UPDATE
+    that keeps it within the type's max_quantity (programs.services._reserve)."""
+
+    schedule = models.ForeignKey(EventSchedule, on_delete=models.CASCADE, related_name="+")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="sales")
+    sold = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "ticket_type_sales"
+        verbose_name_plural = "ticket type sales"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "ticket_type"], name="ticket_type_sales_one_per_schedule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sold} x {self.ticket_type_id} on schedule {self.schedule_id}"
+
+
 class ParticipantTicket(models.Model):
     """What ticketing adds to a participant: the schedule it holds seats in, and the payment
     that bought them (one participant per payment: a payment registers its people once)."""
@@ -123,6 +179,9 @@ class ParticipantTicket(models.Model):
     )
     payment = models.OneToOneField(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="participant_ticket"
+    )
+    ticket_type = models.ForeignKey(
+        TicketType, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

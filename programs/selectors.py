@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.choices import BookingStatus, BookingType
 from bookings.models import Booking, BookingItem, Program, ProgramParticipant
-from programs.models import EventDefinition, EventSchedule, ParticipantTicket
+from lebrq.errors import NotFound
+from programs.models import EventDefinition, EventSchedule, ParticipantTicket, TicketType
 
 # The legacy's cap on participant lists (program_participants.py MAX_LIST_ROWS).
 MAX_LIST_ROWS = 200
@@ -232,3 +233,17 @@ def dashboard_summary(today: date) -> dict[str, object]:
 
 def active_definitions() -> QuerySet[EventDefinition]:
     return EventDefinition.objects.filter(is_active=True)
+
+
+# The legacy listed them unbounded; an event has a handful of tiers.
+MAX_TICKET_TYPES = 100
+
+
+def ticket_types(definition_id: int) -> list[TicketType]:
+    if not EventDefinition.objects.filter(pk=definition_id).exists():
+        raise NotFound("Event definition not found")
+    return list(
+        TicketType.objects.filter(definition_id=definition_id, is_active=True).order_by(
+            "sort_order", "id"
+        )[:MAX_TICKET_TYPES]
+    )

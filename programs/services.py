@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +26,13 @@ from payments import services as payments
 from payments.choices import PaymentPurpose, PaymentStatus
 from payments.exceptions import AmountMismatch
 from payments.models import Payment
-from programs.models import EventDefinition, EventSchedule, ParticipantTicket
+from programs.models import (
+    EventDefinition,
+    EventSchedule,
+    ParticipantTicket,
+    TicketType,
+    TicketTypeSales,
+)
 
 MAX_TICKETS_PER_PURCHASE = 100
 # The live-show booking's note, as staff write it and the frontend reads it:
@@ -80,6 +87,7 @@ class ParticipantRequest:
     end_date: datetime | None = None
     booking_id: int | None = None
     event_schedule_id: int | None = None
+    ticket_type_id: int | None = None
     user_id: int | None = None
 
 
@@ -88,6 +96,8 @@ def participant_add(*, actor: User, request: ParticipantRequest) -> ProgramParti
         raise InvalidInput.for_field(
             "ticket_quantity", f"From 1 to {MAX_TICKETS_PER_PURCHASE} tickets."
         )
+    if request.ticket_type_id is not None and request.event_schedule_id is None:
+        raise InvalidInput.for_field("ticket_type_id", "A ticket type is sold for a schedule.")
     if request.user_id not in (None, actor.pk) and not actor.is_staff:
         raise Forbidden("You can only create participants for yourself.")
     if request.booking_id is None:
@@ -183,7 +193,9 @@ def _create(
     with transaction.atomic():
         schedule = None
         if request.event_schedule_id is not None:
-            schedule = _reserve(request.event_schedule_id, request.ticket_quantity)
+            schedule = _reserve(
+                request.event_schedule_id, request.ticket_quantity, request.ticket_type_id
+            )
         participant = ProgramParticipant.objects.create(
             user_id=(request.user_id or actor.pk) if actor.is_staff else actor.pk,
             booking=booking,
@@ -198,14 +210,18 @@ def _create(
         )
         if schedule is not None or payment is not None:
             ParticipantTicket.objects.create(
-                participant=participant, event_schedule=schedule, payment=payment
+                participant=participant,
+                event_schedule=schedule,
+                payment=payment,
+                ticket_type_id=request.ticket_type_id if schedule is not None else None,
             )
     return participant
 
 
-def _reserve(schedule_id: int, quantity: int) -> EventSchedule:
+def _reserve(schedule_id: int, quantity: int, ticket_type_id: int | None = None) -> EventSchedule:
     """Take `quantity` tickets of a schedule in one conditional UPDATE: concurrent buyers of
-    the last tickets cannot both succeed."""
+    the last tickets cannot both succeed. With a ticket type, its own count for the schedule
+    moves the same way; the caller's transaction undoes both when either is sold out."""
     taken = EventSchedule.objects.filter(
         pk=schedule_id,
         is_blocked=False,
@@ -219,14 +235,49 @@ def _reserve(schedule_id: int, quantity: int) -> EventSchedule:
             f"Only {schedule.tickets_available} ticket(s) are left.",
             extra={"tickets_available": schedule.tickets_available},
         )
+    if ticket_type_id is not None:
+        _reserve_type(schedule, ticket_type_id, quantity)
     return schedule
 
 
-def tickets_reserve(*, schedule_id: int, quantity: int) -> EventSchedule:
+def _reserve_type(schedule: EventSchedule, ticket_type_id: int, quantity: int) -> None:
+    ticket_type = TicketType.objects.filter(
+        pk=ticket_type_id, definition_id=schedule.definition_id, is_active=True
+    ).first()
+    if ticket_type is None:
+        raise InvalidInput.for_field("ticket_type_id", "Not a ticket type of this event.")
+    # The counter row exists before its conditional UPDATE (get_or_create copes with a
+    # concurrent first buyer through the unique constraint).
+    TicketTypeSales.objects.get_or_create(schedule=schedule, ticket_type=ticket_type)
+    sales = TicketTypeSales.objects.filter(schedule=schedule, ticket_type=ticket_type)
+    if ticket_type.max_quantity is not None:
+        sales = sales.filter(sold__lte=ticket_type.max_quantity - quantity)
+    if not sales.update(sold=F("sold") + quantity):
+        sold = (
+            TicketTypeSales.objects.filter(schedule=schedule, ticket_type=ticket_type)
+            .values_list("sold", flat=True)
+            .get()
+        )
+        left = max((ticket_type.max_quantity or 0) - sold, 0)
+        raise SoldOut(
+            f"Only {left} {ticket_type.name} ticket(s) are left.",
+            extra={"tickets_available": left, "ticket_type_id": ticket_type.pk},
+        )
+
+
+def ticket_type_create(*, definition_id: int, fields: dict[str, Any]) -> TicketType:
+    if not EventDefinition.objects.filter(pk=definition_id).exists():
+        raise NotFound("Event definition not found")
+    return TicketType.objects.create(definition_id=definition_id, **fields)
+
+
+def tickets_reserve(
+    *, schedule_id: int, quantity: int, ticket_type_id: int | None = None
+) -> EventSchedule:
     if not 1 <= quantity <= MAX_TICKETS_PER_PURCHASE:
         raise InvalidInput.for_field("quantity", f"From 1 to {MAX_TICKETS_PER_PURCHASE}.")
     with transaction.atomic():
-        return _reserve(schedule_id, quantity)
+        return _reserve(schedule_id, quantity, ticket_type_id)
 
 
 # --- Programs ------------------------------------------------------------------------------------

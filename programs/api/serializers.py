@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from rest_framework import serializers
@@ -6,7 +7,7 @@ from bookings.choices import ProgramType, SubscriptionType
 from bookings.models import Program, ProgramParticipant
 from lebrq.api.fields import NaiveUtcDateTimeField
 from lebrq.api.serializers import LegacyModelSerializer
-from programs.models import Event
+from programs.models import MAX_TICKETS_PER_SCHEDULE, Event, TicketType
 from programs.tickets import ticket_code
 
 
@@ -40,6 +41,7 @@ class ParticipantAddSerializer(serializers.Serializer[Any]):
     )
     booking_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     event_schedule_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    ticket_type_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
     def validate_subscription_type(self, value: str | None) -> str:
         # The checkout sends the booking type here ("daily", "monthly", "live-", "one_day").
@@ -160,3 +162,30 @@ class DateWindowSerializer(serializers.Serializer[Any]):
 
     date_from = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
     date_to = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+
+
+class TicketTypeSerializer(serializers.ModelSerializer[TicketType]):
+    """The legacy's ticket type answer (event_definitions.py list_ticket_types)."""
+
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    max_quantity = serializers.IntegerField(
+        min_value=1, max_value=MAX_TICKETS_PER_SCHEDULE, required=False, allow_null=True
+    )
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    perks = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    class Meta:
+        model = TicketType
+        fields = ["id", "name", "description", "price", "max_quantity", "perks", "sort_order"]
+
+    def validate_price(self, value: Decimal) -> Decimal:
+        if value < 0:
+            raise serializers.ValidationError("Must be 0 or more.")
+        return value
+
+    def to_internal_value(self, data: Any) -> Any:
+        values = super().to_internal_value(data)
+        for text in ("description", "perks"):
+            if values.get(text) is None and text in values:
+                values[text] = ""
+        return values

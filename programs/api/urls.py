@@ -60,6 +60,11 @@ urlpatterns = [
     ),
     path("events", views.EventListView.as_view(), name="events"),
     path(
+        "event-definitions/<row_id:definition_id>/ticket-types",
+        views.TicketTypesView.as_view(),
+        name="ticket-types",
+    ),
+    path(
         "event-schedules/admin/by-type/<slug:event_type>",
         views.SchedulesByTypeView.as_view(),
         name="schedules-by-type",

@@ -73,6 +73,7 @@ class ParticipantAddView(APIView):
                 end_date=data.get("end_date"),
                 booking_id=data.get("booking_id"),
                 event_schedule_id=data.get("event_schedule_id"),
+                ticket_type_id=data.get("ticket_type_id"),
                 user_id=data.get("user_id"),
             ),
         )
@@ -477,3 +478,29 @@ class DashboardSummaryView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT, tags=["staff"])
     def get(self, request: Request) -> Response:
         return Response(selectors.dashboard_summary(timezone.localdate()))
+
+
+# --- Ticket types ---------------------------------------------------------------------------
+
+
+class TicketTypesView(PublicReadsStaffWrites, APIView):
+    """GET /event-definitions/{id}/ticket-types (anyone: an event page lists its tiers) and POST
+    (staff), as the legacy's event_definitions.py: a bare array in sort order, active ones."""
+
+    @extend_schema(responses=serializers.TicketTypeSerializer(many=True), tags=["programs"])
+    def get(self, request: Request, definition_id: int) -> Response:
+        rows = selectors.ticket_types(definition_id)
+        return Response(serializers.TicketTypeSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=serializers.TicketTypeSerializer,
+        responses={200: serializers.TicketTypeSerializer},
+        tags=["programs"],
+    )
+    def post(self, request: Request, definition_id: int) -> Response:
+        body = serializers.TicketTypeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ticket_type = services.ticket_type_create(
+            definition_id=definition_id, fields=dict(body.validated_data)
+        )
+        return Response(serializers.TicketTypeSerializer(ticket_type).data)

@@ -133,3 +133,44 @@ def test_two_scanners_at_once_admit_a_single_entry_once():
     assert len([r for r in results if isinstance(r, tickets.TicketUsed)]) == 3
     holder.refresh_from_db()
     assert (holder.scan_count, holder.is_verified) == (1, True)
+
+
+def test_buyers_of_a_tiers_last_tickets_never_oversell_it():
+    from programs.models import TicketType, TicketTypeSales
+
+    definition = EventDefinition.objects.create(
+        event_code="gala",
+        title="Gala",
+        event_type="live",
+        start_time=time(20),
+        end_time=time(23),
+        max_tickets=50,
+    )
+    schedule = EventSchedule.objects.create(
+        definition=definition,
+        schedule_date=timezone.localdate() + timedelta(days=2),
+        start_time=time(20),
+        end_time=time(23),
+        max_tickets=50,
+    )
+    vip = TicketType.objects.create(
+        definition=definition, name="VIP", price=Decimal("900"), max_quantity=3
+    )
+
+    # The tier's counter does not exist yet: the first buyers also race to create it.
+    results = _all_at_once(
+        [
+            lambda: services.tickets_reserve(
+                schedule_id=schedule.pk, quantity=1, ticket_type_id=vip.pk
+            )
+            for _ in range(BUYERS)
+        ]
+    )
+
+    sold_out = [r for r in results if isinstance(r, services.SoldOut)]
+    assert len(sold_out) == BUYERS - 3
+    assert not [r for r in results if isinstance(r, Exception) and r not in sold_out]
+    assert TicketTypeSales.objects.get(schedule=schedule, ticket_type=vip).sold == 3
+    schedule.refresh_from_db()
+    # The refused buyers' seats of the schedule were given back with their transaction.
+    assert schedule.tickets_sold == 3
