@@ -5,10 +5,13 @@ The serializer checks each value's form and range; this module checks the invoic
 and writes. Nothing here knows HTTP.
 """
 
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -94,8 +97,10 @@ def invoice_edit_save(*, booking_id: int, overrides: InvoiceOverrides, user: Use
     """
     check_overrides(overrides)
     with transaction.atomic():
-        if not Booking.objects.filter(pk=booking_id).exists():
+        booking = Booking.objects.filter(pk=booking_id).first()
+        if booking is None:
             raise BookingNotFound()
+        keep_superseded(booking)
         edit, _ = InvoiceEdit.objects.update_or_create(
             booking_id=booking_id,
             defaults={
@@ -111,6 +116,27 @@ def invoice_edit_save(*, booking_id: int, overrides: InvoiceOverrides, user: Use
         )
         transaction.on_commit(partial(_queue_render, booking_id))
     return edit
+
+
+SUPERSEDED_FOLDER = "superseded"
+
+
+def keep_superseded(booking: Booking) -> Path | None:
+    """Keep the invoice PDF as it was before staff's edit replaces it: the renderer removes a
+    document's older versions from its folder (bookings.tasks.write_invoice_pdf), so the one
+    a customer may already hold is kept apart, in `superseded/`, stamped with the time it was
+    replaced. None when it was never rendered (nothing was sent, nothing to keep)."""
+    current = invoice_document(selectors.booking_get(booking.pk)).path
+    if not current.exists():
+        return None
+    folder = current.parent / SUPERSEDED_FOLDER
+    folder.mkdir(exist_ok=True)
+    kept = folder / f"{timezone.now():%Y%m%dT%H%M%S%f}-{current.name}"
+    try:
+        os.link(current, kept)  # the same bytes, no copy
+    except OSError:
+        shutil.copyfile(current, kept)
+    return kept
 
 
 def _queue_render(booking_id: int) -> None:

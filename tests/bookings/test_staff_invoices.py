@@ -9,6 +9,7 @@ import io
 import json
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,7 +43,10 @@ def naive_utc(moment: datetime) -> str:
 
 
 def pdf_text(response) -> str:
-    body = b"".join(response.streaming_content)
+    return pdf_text_of(b"".join(response.streaming_content))
+
+
+def pdf_text_of(body: bytes) -> str:
     assert body.startswith(b"%PDF-")
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
@@ -517,7 +521,7 @@ def test_a_bad_preview_is_a_400(staff_client, booking):
 
 @with_worker
 def test_download_serves_the_saved_edit_and_so_does_the_customer_invoice(
-    staff_client, customer_client, booking, task_worker
+    staff_client, customer_client, booking, task_worker, settings
 ):
     before = customer_client.get(f"/api/bookings/{booking.pk}/invoice")
     assert "Asha Menon" in pdf_text(before)
@@ -553,6 +557,15 @@ def test_download_serves_the_saved_edit_and_so_does_the_customer_invoice(
     assert "Birthday cake" not in text
     assert customer_copy["ETag"] != before["ETag"]  # the edit is a new version
     assert "BRQ/2026/0042" in pdf_text(customer_copy)
+    # The version the customer downloaded before the edit is kept, as it was sent, apart from
+    # the current one (which alone is served).
+    folder = Path(settings.INVOICE_DIR, str(booking.pk))
+    assert len(list(folder.glob("*.pdf"))) == 1
+    kept = list((folder / invoice_edits.SUPERSEDED_FOLDER).glob("*.pdf"))
+    assert len(kept) == 1
+    text_before = pdf_text_of(kept[0].read_bytes())
+    assert "Asha Menon" in text_before
+    assert "BRQ/2026/0042" not in text_before
 
 
 @with_worker
