@@ -6,6 +6,7 @@ phone or payments; the venue's own events and programs show what their pages nee
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -71,7 +72,14 @@ def todays_events(day: date) -> QuerySet[Booking]:
     and what is still to come, never the bookings of the past (tests/bookings/
     test_list_indexes.py)."""
     start, end = _day_bounds(day)
-    bookings = Booking.objects.holding_slot().filter(start_datetime__lt=end, end_datetime__gt=start)
+    # A booking that holds a slot lasts at most BOOKING_MAX_HOURS, so one touching the day
+    # started no earlier than that before it: a range bounded on both sides, which the start
+    # index reads alone whatever plan the optimizer picks (unbounded below, a plan walking
+    # the start index from the first booking ever read the whole past).
+    earliest = start - timedelta(hours=settings.BOOKING_MAX_HOURS)
+    bookings = Booking.objects.holding_slot().filter(
+        start_datetime__gte=earliest, start_datetime__lt=end, end_datetime__gt=start
+    )
     return (
         bookings.select_related("space")
         .defer(*LIST_BLOBS)
