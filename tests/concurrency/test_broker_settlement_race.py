@@ -2,7 +2,6 @@
 on the database: two Razorpay payouts prepared for one booking and verified at once, a payout
 and a settlement by hand at once, a bulk payout against a single one."""
 
-import threading
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -11,7 +10,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.db import connection
 
 from bookings.models import Booking
 from brokers import services as broker_services
@@ -21,34 +19,11 @@ from payments import hooks
 from payments.choices import PaymentPurpose
 from payments.models import Refund
 from tests.brokers.factories import BrokerFactory, brokered_booking
+from tests.concurrency.gate import all_at_once
 from tests.conftest import bearer_client
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _all_at_once(calls: list[Callable[[], object]]) -> list[object]:
-    gate = threading.Barrier(len(calls), timeout=60)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            gate.wait()
-            outcome: object = call()
-        except Exception as exc:
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _slow_capture(seconds: float):
@@ -101,7 +76,7 @@ def test_two_payouts_of_one_booking_verified_at_once_pay_it_once(razorpay):
     booking, verify = _two_paid_payouts_for_one_booking(razorpay)
 
     with _slow_capture(0.3):
-        results = _all_at_once(verify)
+        results = all_at_once(verify)
 
     assert sorted(r for r in results if isinstance(r, int)) == [200, 409], results
     assert BrokerPayout.objects.filter(status=PayoutStatus.SETTLED).count() == 1
@@ -126,7 +101,7 @@ def test_control_without_the_conditional_update_both_payouts_settle(razorpay):
         SimpleNamespace(objects=SimpleNamespace(filter=unconditional)),
     )
     with bypass, _slow_capture(0.3):
-        results = _all_at_once(verify)
+        results = all_at_once(verify)
 
     assert results == [200, 200]
     assert BrokerPayout.objects.filter(status=PayoutStatus.SETTLED).count() == 2
@@ -153,7 +128,7 @@ def test_a_payout_and_a_settlement_by_hand_at_once_count_once(razorpay):
         {"booking_id": booking.pk, "payment_data": prepared["payment_data"]},
     )
     with _slow_capture(0.3):
-        results = _all_at_once([verify, by_hand])
+        results = all_at_once([verify, by_hand])
 
     status = next(r for r in results if r in (200, 409))
     counted_by_hand = next(r for r in results if r in (0, 1))
@@ -177,7 +152,7 @@ def test_a_bulk_and_a_single_payout_at_once_pay_each_booking_once(razorpay):
     assert bulk["booking_ids"] == [shared.pk, alone.pk]
 
     with _slow_capture(0.3):
-        results = _all_at_once(
+        results = all_at_once(
             [
                 _verify(
                     staff,

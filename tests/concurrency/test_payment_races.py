@@ -2,7 +2,6 @@
 as two deliveries) and reconciliation (twice), in real concurrent transactions: it is
 recorded once and pays its booking once."""
 
-import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -10,7 +9,6 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent
@@ -18,6 +16,7 @@ from payments import services
 from payments.choices import PaymentStatus
 from payments.gateways import parse_payment
 from payments.models import Payment, PaymentEvent
+from tests.concurrency.gate import all_at_once
 from tests.conftest import bearer_client
 from tests.factories import SpaceFactory, UserFactory
 from tests.payments.conftest import booking_body, wednesday
@@ -39,30 +38,6 @@ def _slow(name: str, seconds: float):
         return real(*args, **kwargs)
 
     return mock.patch.object(services, name, slowed)
-
-
-def _all_at_once(calls: list[Callable[[], object]]) -> list[object]:
-    gate = threading.Barrier(len(calls), timeout=60)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            gate.wait()
-            outcome: object = call()
-        except Exception as exc:
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_verify_webhook_and_reconciliation_at_once_pay_the_booking_once(razorpay, hall):
@@ -107,7 +82,7 @@ def test_verify_webhook_and_reconciliation_at_once_pay_the_booking_once(razorpay
         return deliver
 
     with _slow("_record_capture", 0.05), _slow("_pay_booking", 0.05):
-        results = _all_at_once(
+        results = all_at_once(
             [
                 verify,
                 verify,
@@ -152,6 +127,6 @@ def test_control_without_the_payment_lock_the_same_race_counts_twice(razorpay, h
         )
 
     with unlocked, _slow("_record_capture", 0.2):
-        _all_at_once([report, report])
+        all_at_once([report, report])
 
     assert Booking.objects.get(pk=booking["id"]).paid_amount == Decimal("3000.00")

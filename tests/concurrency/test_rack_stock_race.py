@@ -3,11 +3,9 @@ MariaDB: exactly the stock is sold, every other payment goes back, and orders na
 same products in opposite orders never deadlock."""
 
 import threading
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from payments.choices import PaymentStatus
@@ -15,36 +13,13 @@ from payments.models import Payment, Refund
 from racks import services
 from racks.exceptions import OutOfStock
 from racks.models import RackOrder, RackProduct
+from tests.concurrency.gate import all_at_once
 from tests.factories import UserFactory
 from tests.racks.factories import RackProductFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BUYERS = 8
-
-
-def _all_at_once(calls: list[Callable[[], object]]) -> list[object]:
-    gate = threading.Barrier(len(calls), timeout=60)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            gate.wait()
-            outcome: object = call()
-        except Exception as exc:
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def _paid(buyer, n: int, amount: Decimal) -> str:
@@ -81,7 +56,7 @@ def test_buyers_of_the_last_units_get_exactly_the_stock():
         for n, buyer in enumerate(buyers)
     ]
 
-    results = _all_at_once(calls)
+    results = all_at_once(calls)
 
     sold = [r for r in results if isinstance(r, tuple)]
     refused = [r for r in results if isinstance(r, OutOfStock)]
@@ -106,7 +81,7 @@ def test_orders_naming_two_products_in_either_order_never_deadlock():
             _order(buyer, _paid(buyer, 100 + n, Decimal("30.00")), lines[:: 1 - 2 * (n % 2)])
         )
 
-    results = _all_at_once(calls)
+    results = all_at_once(calls)
 
     unexpected = [r for r in results if isinstance(r, Exception) and not isinstance(r, OutOfStock)]
     assert not unexpected
@@ -148,7 +123,7 @@ def test_payments_captured_at_once_for_pending_orders_never_oversell():
             order_id=paid.order_id, paid=paid, source=PaymentSource.WEBHOOK
         )
 
-    results = _all_at_once([capture(n) for n in range(5)])
+    results = all_at_once([capture(n) for n in range(5)])
 
     assert not [r for r in results if isinstance(r, Exception)], results
     product.refresh_from_db()
@@ -182,7 +157,7 @@ def test_control_read_then_write_stock_oversells(monkeypatch):
         for n, buyer in enumerate(buyers)
     ]
 
-    results = _all_at_once(calls)
+    results = all_at_once(calls)
 
     assert len([r for r in results if isinstance(r, tuple)]) == 4  # 4 sold, 3 in stock
     product.refresh_from_db()

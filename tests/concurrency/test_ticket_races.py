@@ -1,13 +1,10 @@
 """Buyers racing for the last tickets, and two scanners at one door, in real concurrent
 transactions: exactly the capacity is sold, and a single entry admits once."""
 
-import threading
-from collections.abc import Callable
 from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bookings.choices import BookingStatus
@@ -16,35 +13,12 @@ from payments.choices import PaymentPurpose, PaymentStatus
 from payments.models import Payment
 from programs import services, tickets
 from programs.models import EventDefinition, EventSchedule
+from tests.concurrency.gate import all_at_once
 from tests.factories import BookingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BUYERS = 8
-
-
-def _all_at_once(calls: list[Callable[[], object]]) -> list[object]:
-    gate = threading.Barrier(len(calls), timeout=60)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], object]) -> None:
-        try:
-            gate.wait()
-            outcome: object = call()
-        except Exception as exc:
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_buyers_of_the_last_scheduled_tickets_never_oversell():
@@ -64,7 +38,7 @@ def test_buyers_of_the_last_scheduled_tickets_never_oversell():
         max_tickets=3,
     )
 
-    results = _all_at_once(
+    results = all_at_once(
         [
             lambda: services.tickets_reserve(schedule_id=schedule.pk, quantity=1)
             for _ in range(BUYERS)
@@ -110,7 +84,7 @@ def test_buyers_of_a_shows_last_seats_get_exactly_the_capacity():
             ),
         )
 
-    results = _all_at_once([buy(buyer) for buyer in buyers])
+    results = all_at_once([buy(buyer) for buyer in buyers])
 
     assert len([r for r in results if isinstance(r, ProgramParticipant)]) == 3
     assert len([r for r in results if isinstance(r, services.SoldOut)]) == BUYERS - 3
@@ -127,7 +101,7 @@ def test_two_scanners_at_once_admit_a_single_entry_once():
     def scan():
         return tickets.participant_scan(participant_id=holder.pk, actor=None, code=code)
 
-    results = _all_at_once([scan, scan, scan, scan])
+    results = all_at_once([scan, scan, scan, scan])
 
     assert len([r for r in results if isinstance(r, tickets.ScanResult)]) == 1
     assert len([r for r in results if isinstance(r, tickets.TicketUsed)]) == 3
@@ -158,7 +132,7 @@ def test_buyers_of_a_tiers_last_tickets_never_oversell_it():
     )
 
     # The tier's counter does not exist yet: the first buyers also race to create it.
-    results = _all_at_once(
+    results = all_at_once(
         [
             lambda: services.tickets_reserve(
                 schedule_id=schedule.pk, quantity=1, ticket_type_id=vip.pk

@@ -6,9 +6,9 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from bookings.models import BookingItem
+from tests.concurrency.gate import all_at_once
 from tests.conftest import bearer_client
 from tests.factories import BookingItemFactory, ItemFactory, UserFactory
 from vendors import services
@@ -23,30 +23,6 @@ SETTLERS = 4
 def supplied_lines(count: int) -> list[int]:
     item = ItemFactory(vendor_price=Decimal("150.00"))
     return [BookingItemFactory(item=item, is_supplied=True).pk for _ in range(count)]
-
-
-def all_at_once(calls) -> list[object]:
-    gate = threading.Barrier(len(calls), timeout=60)
-    results: list[object] = []
-    lock = threading.Lock()
-
-    def run(call) -> None:
-        try:
-            gate.wait()
-            outcome: object = call()
-        except Exception as exc:
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(90)
-    return results
 
 
 def test_concurrent_settles_of_the_same_lines_settle_them_once():
