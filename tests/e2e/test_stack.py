@@ -287,11 +287,18 @@ def test_workers_over_the_rss_limit_are_replaced_without_failing_a_request(stack
     A retiring worker notices its exit flag within 0.1 s, so back-to-back requests can land
     on it meanwhile; the pause lets workers come and go between requests.
     """
+    # Through nginx, only staff see which worker answered (the pid helps an attacker time a
+    # flood): the probe logs in as staff.
+    login = stack.client.post(
+        "/api/auth/login", json={"username": "staff", "password": "staff-pass-123"}
+    )
+    assert login.status_code == 200, login.text
+    staff = {"Authorization": f"Bearer {login.json()['access_token']}"}
     log_start = len(stack.gunicorn_log())
     responses = []
     with stack.gunicorn.running_with(WORKER_MAX_RSS_MB="1"):
         for _ in range(12):
-            responses.append(stack.client.get("/api/health/memory"))
+            responses.append(stack.client.get("/api/health/memory", headers=staff))
             time.sleep(0.3)
         log = stack.gunicorn_log()[log_start:]
 
