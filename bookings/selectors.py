@@ -132,6 +132,7 @@ BOOKING_LIST_COLUMNS = (
     "total_amount",
     "advance_amount",
     "paid_amount",
+    "brokerage_amount",
     "customer_note",
     "admin_note",
     "is_admin_booking",

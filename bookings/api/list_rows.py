@@ -64,6 +64,7 @@ def _booking_columns(row: Mapping[str, Any], zone: tzinfo) -> dict[str, Any]:
         "paid_amount": money(paid),
         # Booking.balance_due
         "balance_amount": money(max(total - paid, ZERO)),
+        "brokerage_amount": money(row["brokerage_amount"]),
         "customer_note": row["customer_note"],
         "admin_note": row["admin_note"],
         "is_admin_booking": row["is_admin_booking"],

@@ -165,6 +165,8 @@ class BookingColumnsSerializer(LegacyModelSerializer[Booking]):
             "advance_amount",
             "paid_amount",
             "balance_amount",
+            # A broker's booking: what the broker earns (bookings.tsx shows it when above 0).
+            "brokerage_amount",
             "customer_note",
             "admin_note",
             "is_admin_booking",

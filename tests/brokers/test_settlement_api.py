@@ -47,6 +47,11 @@ def test_a_brokers_booking_carries_the_brokerage_computed_on_the_server(hall):
     assert booking.total_amount == Decimal("3000.00")
     assert (booking.broker_id, booking.brokerage_amount) == (broker.pk, Decimal("217.50"))
     assert not booking.broker_settled
+    # The bookings screen shows it on the card and in the detail (app/(tabs)/bookings.tsx).
+    assert response.json()["brokerage_amount"] == 217.5
+    listed = client.get("/api/bookings").json()["items"]
+    assert [row["brokerage_amount"] for row in listed] == [217.5]
+    assert client.get(f"/api/bookings/{booking.pk}").json()["brokerage_amount"] == 217.5
 
 
 def test_a_customers_booking_has_no_broker(hall, customer_client):

@@ -291,6 +291,7 @@ def booking_columns(booking: Booking) -> dict[str, Any]:
         "advance_amount": 2100.0,
         "paid_amount": 2100.0,
         "balance_amount": 6300.0,
+        "brokerage_amount": 0.0,
         "customer_note": "Balloons please",
         "admin_note": "VIP",
         "is_admin_booking": False,
