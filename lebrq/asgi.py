@@ -20,5 +20,7 @@ get_resolver().url_patterns  # noqa: B018
 # Imported only now: the guards use the settings and the API error format, which need the
 # app registry that get_asgi_application() has just set up.
 from ops.asgi import BodySizeLimit, MemoryShedding, WorkerRecycling  # noqa: E402
+from ops.telemetry import RequestTelemetry  # noqa: E402
 
-application = MemoryShedding(WorkerRecycling(BodySizeLimit(django_application)))
+# RequestTelemetry outermost: the guards' own answers get a request id, a log line and a count.
+application = RequestTelemetry(MemoryShedding(WorkerRecycling(BodySizeLimit(django_application))))

@@ -1,5 +1,6 @@
 """LeBRQ settings: one module, configured from the environment (see .env.example)."""
 
+import ipaddress
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "ops.middleware.ConcurrencyLimitMiddleware",
     "lebrq.middleware.ApiTrailingSlashMiddleware",
+    # The matched route and the user, for the access line and the metrics (ops/telemetry.py).
+    "ops.middleware.RequestFactsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -392,7 +395,8 @@ INVOICE_X_ACCEL_PREFIX = env.str("INVOICE_X_ACCEL_PREFIX", default="/protected-i
 # django.tasks queued in the database (table django_tasks_database_dbtaskresult) and run by
 # `manage.py db_worker` (deploy/lebrq-worker.service). Not a knob: the web workers must never
 # run tasks themselves (ImmediateBackend), or WeasyPrint would be back in them.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# django-tasks-db's backend, plus the enqueuing request's id (ops/task_telemetry.py).
+TASKS = {"default": {"BACKEND": "ops.task_telemetry.RequestIdDatabaseBackend"}}
 
 # --- One-time passwords and SMS ---------------------------------------------------------------
 # A code lives this long, survives this many wrong guesses, and once verified may be used
@@ -494,6 +498,31 @@ RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=10)
 MAX_CONCURRENT_REQUESTS = env.int("MAX_CONCURRENT_REQUESTS", default=16)
 REQUEST_QUEUE_TIMEOUT_SECONDS = env.float("REQUEST_QUEUE_TIMEOUT_SECONDS", default=10)
 
+# --- Operations visibility: logs, metrics, error reports (docs/OPERATIONS.md) ----------------
+# A request slower than this logs its access line at WARNING; a query slower than this logs
+# its SQL (placeholders only, never the parameters) at WARNING.
+SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", default=1000)
+SLOW_QUERY_MS = env.int("SLOW_QUERY_MS", default=200)
+# Prometheus metrics, served at METRICS_PATH (not a knob: nginx and the guards know it) to
+# these addresses or networks only. Off saves the counting (benchmarks compare the two).
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=True)
+METRICS_PATH = "/metrics"
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+try:
+    METRICS_ALLOWED_NETWORKS = [ipaddress.ip_network(item) for item in METRICS_ALLOWED_IPS]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {exc}") from exc
+# Error reports to Sentry when a DSN is set (lebrq/sentry.py scrubs personal data first).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from lebrq.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
+    )
+
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
@@ -582,6 +611,8 @@ CORS_EXPOSE_HEADERS = [
     "Retry-After",
     # Says a booking POST was a replay of an earlier one with the same Idempotency-Key.
     "Idempotent-Replayed",
+    # The id to quote to support: the same one is in our logs (ops/telemetry.py).
+    "X-Request-ID",
 ]
 # The About page asks for a fresh copy with Cache-Control and Pragma request headers
 # (app/about.tsx); without them here its preflight fails and the page shows built-in text.
@@ -603,11 +634,32 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+# json: one JSON object per line (production, for the log shipper); plain: for people
+# (`make run`, DEBUG=1). Both carry the request id of the line's request or task.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "lebrq.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC with its offset, whatever the process's time zone.
+            "timestamp": "time",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},

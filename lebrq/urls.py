@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from lebrq.converters import RowIdConverter
+from ops.metrics_view import metrics
 
 register_converter(RowIdConverter, "row_id")
 
@@ -29,6 +31,8 @@ urlpatterns = [
     path("api/", include("content.api.urls")),
     path("api/", include("notify.api.urls")),
     path("api/", include("ops.urls")),
+    # Prometheus scrapes, from the METRICS_ALLOWED_IPS only (not under /api: not the API).
+    path(settings.METRICS_PATH.lstrip("/"), metrics, name="metrics"),
 ]
 
 handler400 = "lebrq.api.exceptions.bad_request"

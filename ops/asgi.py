@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
+from lebrq import metrics
 from lebrq.api.exceptions import MEMORY_PRESSURE, error_body
 from ops.memory import MiB, ReportsMemory, default_monitor, process_rss_bytes
 from ops.recycling import WorkerRecycler
@@ -225,8 +226,9 @@ class MemoryShedding:
         self.shedding = False
 
     def _exempt(self, scope: Scope) -> bool:
-        # Health checks must answer while the service sheds load: that is when they matter.
-        if scope["path"].startswith(settings.HEALTH_PATH):
+        # Probes and scrapes must answer while the service sheds load: that is when they
+        # matter.
+        if scope["path"].startswith((settings.HEALTH_PATH, settings.METRICS_PATH)):
             return True
         return scope["method"] == "OPTIONS" and bool(
             _header(scope, b"access-control-request-method")
@@ -251,6 +253,7 @@ class MemoryShedding:
         return over
 
     async def _unavailable(self, scope: Scope, send: Send) -> None:
+        metrics.REQUESTS_SHED.labels("memory").inc()
         headers = [(b"retry-after", self.retry_after), *self.cors.headers(scope)]
         body = error_body(MEMORY_PRESSURE, code="memory_pressure")
         await send_json(send, 503, body, headers)

@@ -6,7 +6,9 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.functional import LazyObject, empty
 
+from lebrq import metrics, request_context
 from lebrq.api.exceptions import service_unavailable
 from lebrq.middleware import GetResponse, MaybeAwaitableResponse, awaited_response
 
@@ -41,7 +43,13 @@ class ConcurrencyLimitMiddleware:
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
-        return request.path.startswith(settings.HEALTH_PATH)
+        # Probes and scrapes must answer while the worker is busy: that is when they matter.
+        return request.path.startswith((settings.HEALTH_PATH, settings.METRICS_PATH))
+
+    @staticmethod
+    def _busy(request: HttpRequest) -> HttpResponseBase:
+        metrics.REQUESTS_SHED.labels("busy").inc()
+        return service_unavailable(request, BUSY, "server_busy")
 
     def __call__(self, request: HttpRequest) -> MaybeAwaitableResponse:
         if self.is_async:
@@ -49,7 +57,7 @@ class ConcurrencyLimitMiddleware:
         if self._exempt(request):
             return self.get_response(request)
         if not self._thread_turns.acquire(timeout=self.timeout):
-            return service_unavailable(request, BUSY, "server_busy")
+            return self._busy(request)
         try:
             return self.get_response(request)
         finally:
@@ -66,8 +74,57 @@ class ConcurrencyLimitMiddleware:
             async with asyncio.timeout(self.timeout):
                 await turns.acquire()
         except TimeoutError:
-            return service_unavailable(request, BUSY, "server_busy")
+            return self._busy(request)
         try:
             return await awaited_response(self.get_response(request))
         finally:
             turns.release()
+
+
+class RequestFactsMiddleware:
+    """Tells the request's telemetry (ops/telemetry.py) which route matched and who asked.
+
+    The route is the URL pattern, not the path: bounded label values for the metrics, and no
+    ids or tokens from URLs in the logs. The user is read only if something already resolved
+    it (DRF's authentication, the admin's session): never a query of its own.
+    """
+
+    async_capable = True
+    sync_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> MaybeAwaitableResponse:
+        if self.is_async:
+            return self.__acall__(request)
+        response = self.get_response(request)
+        _record_facts(request)
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        response = await awaited_response(self.get_response(request))
+        _record_facts(request)
+        return response
+
+
+UNMATCHED_ROUTE = "<unmatched>"
+
+
+def _record_facts(request: HttpRequest) -> None:
+    context = request_context.current()
+    if context is None:
+        return
+    match = request.resolver_match
+    # A regex route's anchors say nothing to a reader ("api/bookings$" is "api/bookings").
+    context.route = match.route.replace("^", "").replace("$", "") if match else UNMATCHED_ROUTE
+    user = request.__dict__.get("user")
+    if isinstance(user, LazyObject):
+        # The session user, never loaded by this request: leave it unloaded.
+        wrapped = user._wrapped
+        user = None if wrapped is empty else wrapped
+    if user is not None and user.is_authenticated:
+        context.user_id = user.pk

@@ -16,6 +16,8 @@ import os
 import signal
 from collections.abc import Callable
 
+from lebrq import metrics
+
 logger = logging.getLogger(__name__)
 
 _managed_by_gunicorn = False
@@ -63,6 +65,7 @@ class WorkerRecycler:
         rss = self.read_rss()
         if rss > self.max_rss_bytes:
             self.exiting = True
+            metrics.WORKER_RECYCLES.inc()
             logger.warning(
                 "Worker %d uses %d MiB, above WORKER_MAX_RSS_MB=%d: finishing its requests "
                 "and exiting so gunicorn starts a fresh worker",

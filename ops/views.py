@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.authentication import JWTAuthentication
+from lebrq import metrics
 from lebrq.api.exceptions import DATABASE_UNAVAILABLE, error_body
 from lebrq.api.views import PublicAPIView
 from ops.memory import MemoryReader, MiB, process_rss_bytes
@@ -64,6 +65,7 @@ class ReadinessView(HealthView):
                 cursor.fetchone()
         except DatabaseError as exc:
             logger.warning("Readiness check: database unavailable: %s", exc)
+            metrics.DB_UNAVAILABLE.inc()
             body = {
                 "status": "unavailable",
                 "checks": {"database": type(exc).__name__},

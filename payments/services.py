@@ -27,6 +27,7 @@ from bookings import policies
 from bookings.choices import BookingStatus, BookingType
 from bookings.models import Booking, BookingEvent, Space
 from bookings.services import booking_payment_received
+from lebrq import metrics
 from lebrq.errors import InvalidInput
 from payments.choices import (
     PaymentPurpose,
@@ -288,6 +289,7 @@ def payment_captured(
                 source=source,
                 raw={"second_payment": paid.raw},
             )
+            _count_payment_after_commit("duplicate")
             return Settlement(payment=payment)
         target = booking_id or payment.booking_id
         handler = capture_handler(payment.purpose)
@@ -308,6 +310,11 @@ def payment_captured(
             if refund is not None:
                 _send_refund_after_commit(refund.pk)
     return Settlement(payment=payment, refund=refund)
+
+
+def _count_payment_after_commit(outcome: str) -> None:
+    # Counted once the change is committed: a rolled-back capture was never an outcome.
+    transaction.on_commit(lambda: metrics.PAYMENTS.labels(outcome).inc())
 
 
 def _send_refund_after_commit(refund_id: int) -> None:
@@ -334,6 +341,7 @@ def _record_capture(payment: Payment, paid: GatewayPayment, source: str) -> None
         source=source,
         raw=paid.raw,
     )
+    _count_payment_after_commit(payment.status)
 
 
 def _pay_booking(payment: Payment, booking_id: int) -> Refund | None:
@@ -451,6 +459,7 @@ def payment_failed(*, order_id: str, raw: dict[str, object], source: str) -> Pay
             source=source,
             raw=raw,
         )
+        _count_payment_after_commit(payment.status)
     return payment
 
 
@@ -605,6 +614,7 @@ def refund_recorded(*, refund_id: int, made: GatewayRefund) -> Refund:
             refund.save(
                 update_fields=["refund_reference", "gateway_response", "status", "updated_at"]
             )
+            transaction.on_commit(lambda: metrics.REFUNDS.labels("failed").inc())
             return refund
         assert refund.payment_id is not None  # refund_process refuses refunds without one
         payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
@@ -618,6 +628,7 @@ def refund_recorded(*, refund_id: int, made: GatewayRefund) -> Refund:
                 raw=made.raw,
             )
             payment.status = PaymentStatus.REFUNDED
+            _count_payment_after_commit(payment.status)
         payment.save(update_fields=["refunded_amount", "status", "updated_at"])
         if refund.booking_id is not None and refund.refund_type != RefundType.AUTOMATIC:
             # An automatic refund returns money that was never counted towards the booking.
@@ -627,6 +638,7 @@ def refund_recorded(*, refund_id: int, made: GatewayRefund) -> Refund:
         refund.status = RefundStatus.COMPLETED
         refund.processed_at = timezone.now()
         refund.save()
+        transaction.on_commit(lambda: metrics.REFUNDS.labels("completed").inc())
     return refund
 
 

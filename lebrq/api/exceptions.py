@@ -24,7 +24,9 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from lebrq import metrics
 from lebrq.errors import DomainError, ErrorKind
+from lebrq.request_context import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,9 @@ def error_body(detail: str, *, code: str | None = None, errors: Any = None) -> d
         body["code"] = code
     if errors is not None:
         body["errors"] = errors
+    # The id support asks a customer for, the same as in the response header and the logs.
+    if request_id := current_request_id():
+        body["request_id"] = request_id
     return body
 
 
@@ -85,6 +90,7 @@ def domain_error_response(exc: DomainError) -> Response:
 
 
 def database_unavailable_response() -> Response:
+    metrics.DB_UNAVAILABLE.inc()
     response = Response(error_body(DATABASE_UNAVAILABLE, code="database_unavailable"), status=503)
     response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
     return response
@@ -164,6 +170,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
+        metrics.DB_UNAVAILABLE.inc()
         return service_unavailable(request, DATABASE_UNAVAILABLE, "database_unavailable")
     if isinstance(exc, MemoryError):
         return service_unavailable(request, MEMORY_PRESSURE, "memory_pressure")

@@ -72,7 +72,11 @@ def test_a_database_outage_under_asgi_is_503_too(database_down):
 
     assert response.status == 503
     assert response.headers["Retry-After"] == "10"
-    assert response.json() == DATABASE_UNAVAILABLE
+    # Under the served application the error names its request, as the header does.
+    assert response.json() == {
+        **DATABASE_UNAVAILABLE,
+        "request_id": response.headers["x-request-id"],
+    }
 
 
 @pytest.mark.urls("tests.ops.urls")
@@ -92,5 +96,5 @@ def test_a_memory_error_under_asgi_is_503_and_the_app_keeps_serving():
     after = call(application, scope("/api/health", method="GET"))
 
     assert exhausted.status == 503
-    assert exhausted.json() == MEMORY_PRESSURE
+    assert exhausted.json() == {**MEMORY_PRESSURE, "request_id": exhausted.headers["x-request-id"]}
     assert after.status == 200
