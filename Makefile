@@ -62,7 +62,8 @@ run: venv ## migrate a local SQLite database, load demo data, serve on 127.0.0.1
 	@# settings, as deploy/lebrq-worker.service does in production, and the payments tick
 	@# (lebrq-payments-tick.timer) queues hold expiry and reconciliation every minute.
 	@# Ctrl-C stops them all; so does any of them exiting.
-	export DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)}; \
+	export DEBUG=$${DEBUG:-1} DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} \
+		PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$(CURDIR)/var/metrics}; \
 	trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
 	$(BIN)/python manage.py db_worker --interval 0.2 --no-reload & \
 	$(BIN)/python manage.py payments_tick --every 60 & \

@@ -2,6 +2,8 @@
 
 import gc
 import os
+import tempfile
+from pathlib import Path
 
 
 def _env_int(name: str, default: int) -> int:
@@ -11,6 +13,13 @@ def _env_int(name: str, default: int) -> int:
 def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(int(default))).lower() in {"1", "true", "yes", "on"}
 
+
+# Prometheus multiprocess mode (lebrq/metrics.py): every process writes its metrics to files
+# here and /metrics adds them up. Set before the app (and prometheus-client) is imported; give
+# the task worker the same directory (lebrq.env) and its task metrics are added in too.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lebrq-metrics-")
+METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = _env_int("WEB_CONCURRENCY", 2)
@@ -27,8 +36,9 @@ keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
 backlog = _env_int("GUNICORN_BACKLOG", 2048)
 # Trust X-Forwarded-* only from the local nginx.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Empty turns the access log off (benchmarks); nginx keeps its own in production.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# Off by default: the app writes one access line per request of its own (lebrq.access, with
+# the route, user, request id and query counts); "-" adds uvicorn's plain line to stderr.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "") or None
 errorlog = "-"
 # The control socket (gunicornc) lives at one fixed path per user, so several servers on one
 # machine (benchmarks, tests) would fight over it; off unless a path is given.
@@ -39,6 +49,50 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # can stall a worker. /dev/shm is memory (gunicorn uses mkstemp and unlinks the file at once).
 SHM = "/dev/shm"  # noqa: S108
 worker_tmp_dir = SHM if os.path.isdir(SHM) else None
+
+
+# The master's own lines (boots, worker exits) as JSON too when the app logs JSON.
+if os.environ.get("LOG_FORMAT", "plain" if _env_bool("DEBUG", False) else "json") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(levelname)s %(name)s %(message)s",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                "timestamp": "time",
+            }
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "gunicorn.error": {
+                "handlers": ["console"],
+                "level": loglevel.upper(),
+                "propagate": False,
+            },
+            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+def on_starting(server):
+    from ops.metrics_files import clear_for_new_server
+
+    clear_for_new_server(METRICS_DIR)
+
+
+def child_exit(server, worker):
+    # Its counters go into the archive (sums never go back), its in-flight gauge goes.
+    from ops.metrics_files import archive_exited_processes
+
+    archive_exited_processes(METRICS_DIR)
 
 
 def pre_fork(server, worker):

@@ -13,7 +13,13 @@ its value class at import.
 Imports nothing from Django: ops/recycling.py counts from here before Django is loaded.
 """
 
+import os
+
 from prometheus_client import Counter, Gauge, Histogram
+
+if multiprocess_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Any process may be first (the task worker, a management command before gunicorn).
+    os.makedirs(multiprocess_dir, exist_ok=True)
 
 HTTP_REQUESTS = Counter(
     "lebrq_http_requests",

@@ -47,7 +47,10 @@ def app_environment(workdir: Path, database_url: str, **overrides: str) -> dict[
         FILE_SERVE_MODE="x-accel",
         WEB_CONCURRENCY="2",
         LOG_LEVEL="INFO",
-        GUNICORN_ACCESS_LOG="-",
+        # JSON lines, as in production: the checks read the app's log as a log shipper would.
+        LOG_FORMAT="json",
+        # Shared by gunicorn's workers and the task worker, as lebrq.env does in production.
+        PROMETHEUS_MULTIPROC_DIR=str(workdir / "metrics"),
     )
     env.update(overrides)
     return env

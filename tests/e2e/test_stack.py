@@ -5,6 +5,8 @@ Checks marked "needs the bookings API" or "needs the uploads API" use endpoints 
 other branches; they fail, naming the missing endpoint, until those are merged.
 """
 
+import contextlib
+import json
 import os
 import re
 import signal
@@ -71,17 +73,20 @@ def stack(tmp_path_factory):
             "timeout": 30,
         }
         with httpx.Client(http2=True, **options) as client, httpx.Client(**options) as http1:
-            yield Stack(client, http1, gunicorn)
+            yield Stack(client, http1, gunicorn, certificate)
     finally:
         nginx.stop()
         gunicorn.stop()
 
 
 class Stack:
-    def __init__(self, client: httpx.Client, http1: httpx.Client, gunicorn: Gunicorn) -> None:
+    def __init__(
+        self, client: httpx.Client, http1: httpx.Client, gunicorn: Gunicorn, certificate
+    ) -> None:
         self.client = client  # HTTP/2, like browsers
         self.http1 = http1
         self.gunicorn = gunicorn
+        self.certificate = certificate
 
     def login(self) -> str:
         username, password = CUSTOMER
@@ -228,6 +233,8 @@ def test_a_body_over_the_app_limit_gets_the_apps_json_413(stack):
         "detail": "The request body is larger than the 15 MB this endpoint accepts.",
         "message": "The request body is larger than the 15 MB this endpoint accepts.",
         "code": "request_too_large",
+        # nginx's id for the request, passed to the app and returned by it.
+        "request_id": response.headers["x-request-id"],
     }
 
 
@@ -242,6 +249,7 @@ def test_a_body_over_the_nginx_limit_gets_nginxs_json_413(stack):
 
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"
+    assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
 
 
 def test_memory_pressure_sheds_api_calls_with_503_while_health_stays_up(stack):
@@ -307,7 +315,7 @@ def test_workers_over_the_rss_limit_are_replaced_without_failing_a_request(stack
     assert "above WORKER_MAX_RSS_MB=1" in log
     assert "was sent SIGTERM!" in log
     assert "Traceback" not in log
-    assert "[ERROR]" not in log
+    assert '"level": "ERROR"' not in log
 
 
 def test_a_restart_behind_a_held_socket_refuses_no_request(tmp_path):
@@ -400,3 +408,77 @@ def _wait_healthy(port: int, timeout: float = 60) -> None:
         except httpx.TransportError:
             time.sleep(0.2)
     raise TimeoutError(f"no healthy gunicorn on {port}")
+
+
+# --- Operations visibility --------------------------------------------------------------
+
+
+def _json_lines(log: str) -> list[dict]:
+    """The JSON lines of a log that also holds other processes' plain output."""
+    lines = []
+    for raw in log.splitlines():
+        if raw.startswith("{"):
+            with contextlib.suppress(ValueError):  # a line cut by a concurrent writer
+                lines.append(json.loads(raw))
+    return lines
+
+
+def _requests_counted(text: str, route: str) -> float:
+    prefix = f'lebrq_http_requests_total{{method="GET",route="{route}",status="200"}} '
+    return sum(float(line[len(prefix) :]) for line in text.splitlines() if line.startswith(prefix))
+
+
+def test_a_request_id_goes_through_nginx_into_the_answer_and_the_json_log(stack):
+    own = stack.client.get("/api/venues")
+    sent = stack.client.get("/api/venues", headers={"X-Request-ID": "e2e-trace-0001-abcdef"})
+
+    assert own.status_code == 200
+    assert re.fullmatch(r"[0-9a-f]{32}", own.headers["x-request-id"])  # nginx's $request_id
+    assert sent.headers["x-request-id"] == "e2e-trace-0001-abcdef"
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [
+            line
+            for line in _json_lines(stack.gunicorn_log())
+            if line.get("request_id") == "e2e-trace-0001-abcdef"
+        ]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    [access] = [line for line in lines if line["logger"] == "lebrq.access"]
+    assert access["route"] == "api/venues"
+    assert access["status"] == 200
+    assert access["db_queries"] >= 1
+
+
+def test_metrics_count_requests_over_all_workers_and_refuse_outside_addresses(stack):
+    before = _requests_counted(stack.client.get("/metrics").text, "api/venues")
+    for _ in range(6):
+        assert stack.http1.get("/api/venues").status_code == 200
+
+    scrape = stack.client.get("/metrics")
+
+    assert scrape.status_code == 200
+    # Six more, whichever of the two workers served each.
+    assert _requests_counted(scrape.text, "api/venues") == before + 6
+    assert "lebrq_http_requests_in_flight" in scrape.text
+    assert "lebrq_tasks_queue_readable 1.0" in scrape.text
+    # From another address (127.0.0.2 is loopback too, but not an allowed one) nginx refuses...
+    outside = httpx.Client(
+        base_url=str(stack.client.base_url),
+        transport=httpx.HTTPTransport(
+            local_address="127.0.0.2", verify=tls_context(stack.certificate)
+        ),
+    )
+    with outside:
+        refused = outside.get("/metrics")
+        assert outside.get("/api/health").status_code == 200  # the address itself is served
+    assert refused.status_code == 403
+    assert "lebrq_" not in refused.text
+    # ...and so does the app itself, to a client nginx vouches for in X-Forwarded-For.
+    direct = httpx.get(
+        f"http://127.0.0.1:{GUNICORN_PORT}/metrics",
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    assert direct.status_code == 403
+    assert direct.json()["code"] == "forbidden"

@@ -129,3 +129,20 @@ def test_nginx_site_limits_the_auth_paths_per_address():
         assert path in auth_location
     assert "limit_req_status 429;" in site
     assert "error_page 429 @too_many;" in site
+
+
+def test_nginx_site_passes_a_request_id_and_guards_the_metrics(settings):
+    import ipaddress
+
+    settings.METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network("127.0.0.1"),
+        ipaddress.ip_network("10.8.0.0/16"),
+    ]
+    site = render()
+
+    assert "proxy_set_header X-Request-ID $lebrq_request_id;" in site
+    metrics_location = site.split("location = /metrics {")[1].split("}")[0]
+    assert "allow 127.0.0.1/32; allow 10.8.0.0/16;" in metrics_location
+    assert "deny all;" in metrics_location
+    # nginx's own error answers carry the id as well.
+    assert site.count("add_header X-Request-ID $lebrq_request_id always;") == 4

@@ -31,6 +31,8 @@ def render_site(
         "UPLOAD_MAX_BODY_SIZE_MB": str(settings.UPLOAD_MAX_BODY_SIZE_MB),
         "UPLOAD_PATH_REGEX": settings.UPLOAD_PATH_REGEX,
         "HEALTH_PATH": settings.HEALTH_PATH,
+        "METRICS_PATH": settings.METRICS_PATH,
+        "METRICS_ALLOW": " ".join(f"allow {net};" for net in settings.METRICS_ALLOWED_NETWORKS),
         "RETRY_AFTER_SECONDS": str(settings.RETRY_AFTER_SECONDS),
         "STATIC_ROOT": str(settings.STATIC_ROOT).rstrip("/"),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT).rstrip("/"),
