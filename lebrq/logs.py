@@ -9,18 +9,25 @@ from time import perf_counter
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from lebrq import request_context
 
 slow_query_logger = logging.getLogger("lebrq.db.slow")
 
 
-class RequestIdFilter(logging.Filter):
-    """Adds `request_id` (None outside a request or task) to every record a handler emits."""
+class RequestContextFilter(logging.Filter):
+    """Adds `request_id` (None outside a request or task) to every record a handler emits,
+    and turns the request Django attaches to its own records (django.request, security)
+    into method and path: its repr has the query string, where a webhook's verify token or
+    a reset link's code would travel into the logs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = request_context.current_request_id()
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest):
+            record.request = f"{request.method} {request.path}"
         return True
 
 

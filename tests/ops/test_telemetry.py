@@ -16,7 +16,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from accounts.models import User
 from lebrq import request_context
 from lebrq.asgi import application, django_application
-from lebrq.logs import RequestIdFilter
+from lebrq.logs import RequestContextFilter
 from ops.asgi import MemoryShedding
 from ops.memory import MemoryUsage
 from ops.recycling import WorkerRecycler
@@ -36,7 +36,7 @@ def json_log(settings) -> Iterator[LogLines]:
     options = {k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"}
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter(**options))
-    handler.addFilter(RequestIdFilter())
+    handler.addFilter(RequestContextFilter())
     root = logging.getLogger()
     root.addHandler(handler)
     try:

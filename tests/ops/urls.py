@@ -33,6 +33,13 @@ def count_users(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"users": User.objects.count()})
 
 
+@csrf_exempt
+def crash(request: HttpRequest) -> HttpResponse:
+    # Reads the body first, as a real view would, so its contents are in reach of a reporter.
+    request.body  # noqa: B018
+    raise RuntimeError("Something broke while booking")
+
+
 def remember_visit(request: HttpRequest) -> HttpResponse:
     # The session is saved by SessionMiddleware after the view: a middleware DB write.
     request.session["visited"] = True
@@ -46,6 +53,7 @@ urlpatterns = [
     path("api/test/count-users", count_users),
     path("pages/count-users", count_users),
     path("api/test/remember-visit", remember_visit),
+    path("api/test/crash", crash),
     path("", include("lebrq.urls")),
 ]
 
