@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct-horse-battery"  # noqa: S105 - the secret that must not leave
-TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjo0Mn0.c2lnbmF0dXJlLW5vdC1yZWFs"  # noqa: S105
+PASSWORD = "correct-horse-battery"
+TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjo0Mn0.c2lnbmF0dXJlLW5vdC1yZWFs"
 SESSION = "sessionid-value-not-for-sentry"
 EMAIL = "asha@example.com"
 
@@ -53,7 +53,7 @@ class FakeSentry(BaseHTTPRequestHandler):
 
     received: list[bytes]
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers["Content-Length"]))
         encoding = self.headers.get("Content-Encoding", "")
         if encoding == "gzip":
