@@ -51,6 +51,10 @@ def _code_hash(mobile: str, code: str) -> str:
     return salted_hmac("accounts.otp", f"{mobile}:{code}", algorithm="sha256").hexdigest()
 
 
+def new_otp_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
 def otp_send(*, mobile: str) -> OtpChallenge:
     """Make a new code for the number and queue its SMS; RateLimited past
     OTP_MAX_SENDS_PER_HOUR codes for one number in an hour."""
@@ -71,7 +75,7 @@ def otp_send(*, mobile: str) -> OtpChallenge:
                 code="otp_rate_limited",
                 retry_after=max(wait, 1),
             )
-        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        code = new_otp_code()
         challenge = OtpChallenge.objects.create(
             mobile=digits,
             code_hash=_code_hash(digits, code),

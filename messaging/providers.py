@@ -84,13 +84,23 @@ class ConsoleBackend:
         self.name = "console"
 
     def send(self, message: OutgoingMessage) -> SendResult:
-        logger.info(
-            "%s to %s%s: %s",
-            self.channel,
-            message.to,
-            f" (template {message.template} {message.params})" if message.template else "",
-            message.body,
-        )
+        # The text only with DEBUG on (`make run`): a production server left on this
+        # backend must not write customers' messages into its logs.
+        if settings.DEBUG:
+            logger.info(
+                "%s to %s%s: %s",
+                self.channel,
+                message.to,
+                f" (template {message.template} {message.params})" if message.template else "",
+                message.body,
+            )
+        else:
+            logger.info(
+                "%s to %s: <%d characters, shown with DEBUG only>",
+                self.channel,
+                message.to,
+                len(message.body),
+            )
         return SendResult(accepted=True, provider_id="", response="logged")
 
 

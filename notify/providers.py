@@ -28,12 +28,17 @@ class SmsBackend(Protocol):
 
 
 class ConsoleSmsBackend:
-    """Writes each message to the log instead of sending it."""
+    """Writes each message to the log instead of sending it.
+
+    The text itself only with DEBUG on (`make run`: the developer reads the OTP there). A
+    production server left on this backend must not write one-time codes into its logs.
+    """
 
     name = "console"
 
     def send(self, *, to: str, body: str, template_id: str) -> SmsResult:
-        logger.info("SMS to %s (template %s): %s", to, template_id or "-", body)
+        shown = body if settings.DEBUG else f"<{len(body)} characters, shown with DEBUG only>"
+        logger.info("SMS to %s (template %s): %s", to, template_id or "-", shown)
         return SmsResult(accepted=True, response="logged")
 
 

@@ -14,6 +14,8 @@ pytest_plugins = [
     "tests.transport.fake_nominatim",
     # `smtp_server`, `route_mobile_api`, `twilio_api`: the outgoing channels' services.
     "tests.messaging.fakes",
+    # The whole suite's log, and the secrets it must not hold (tests/test_log_secrets.py).
+    "tests.log_secrets",
 ]
 
 

@@ -62,7 +62,8 @@ def test_an_unreachable_gateway_is_a_refusal_not_a_crash(settings):
     assert "ConnectError" in result.response
 
 
-def test_the_console_backend_writes_the_message_to_the_log(caplog):
+def test_the_console_backend_writes_the_message_to_the_log_in_development(caplog, settings):
+    settings.DEBUG = True
     with caplog.at_level(logging.INFO, logger="notify.sms"):
         result = ConsoleSmsBackend().send(
             to="9812345678", body="654321 is your code", template_id=""
@@ -71,6 +72,19 @@ def test_the_console_backend_writes_the_message_to_the_log(caplog):
     assert result.accepted is True
     assert "9812345678" in caplog.text
     assert "654321 is your code" in caplog.text
+
+
+def test_the_console_backend_never_logs_a_text_in_production(caplog, settings):
+    settings.DEBUG = False
+    with caplog.at_level(logging.INFO, logger="notify.sms"):
+        result = ConsoleSmsBackend().send(
+            to="9812345678", body="654321 is your code", template_id=""
+        )
+
+    assert result.accepted is True
+    assert "9812345678" in caplog.text
+    assert "654321" not in caplog.text
+    assert "19 characters" in caplog.text
 
 
 def queued(**fields) -> OutboundSms:
