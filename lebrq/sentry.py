@@ -8,6 +8,7 @@ header, query strings, SQL parameters, or who the user is beyond an id.
 from typing import Any
 
 import sentry_sdk
+from django.db import InterfaceError, OperationalError
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.types import Breadcrumb, Event, Hint
 
@@ -18,6 +19,11 @@ _KEPT_HEADERS = {"content-type", "content-length", "accept", "user-agent", "x-re
 
 
 def scrub_event(event: Event, hint: Hint) -> Event | None:
+    exc_info = hint.get("exc_info")
+    if exc_info and isinstance(exc_info[1], OperationalError | InterfaceError):
+        # A database outage is answered 503 by design and counted (lebrq_db_unavailable):
+        # one report per failed request would flood Sentry for as long as it lasts.
+        return None
     request = event.get("request")
     if isinstance(request, dict):
         for key in ("data", "cookies", "query_string", "env"):

@@ -129,7 +129,7 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_check_deploy_is_clean_with_the_values_env_example_gives_production():
+def test_check_deploy_is_clean_with_the_values_env_example_gives_production(tmp_path):
     example = dict(
         re.findall(r"^([A-Z][A-Z0-9_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.M)
     )
@@ -138,6 +138,8 @@ def test_check_deploy_is_clean_with_the_values_env_example_gives_production():
         "SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"],
         "ALLOWED_HOSTS": "lebrq.example.com",
         "DATABASE_URL": "sqlite:///:memory:",
+        # The production path (/srv/lebrq/var) does not exist here.
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }
 
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env={**example, **filled})

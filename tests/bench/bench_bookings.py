@@ -12,10 +12,15 @@ catalog's items) against the raw reference (tests/bench/raw_reference.py: the sa
 same JSON bytes without Django, checked equal before timing), both served at once by the same
 gunicorn config, at 1 and 50 clients: our p50 as a multiple of the reference's, our req/s as a
 share of its (issue 24). `--reference-only` runs that part alone.
+
+Last, what operations visibility costs a request (issue 25): the staff list at one client with
+the metrics off, on, and on with the access line logged (as deployed), alternating the three
+twice in the same run; `--visibility-only` runs that part alone.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import urllib.error
 import urllib.request
@@ -141,6 +146,48 @@ def print_against_reference(results: list[tuple[str, int, wrk.WrkResult, wrk.Wrk
         )
 
 
+# (label, settings): what the request pays for, cumulatively.
+VISIBILITY = [
+    ("nothing (metrics off, no access line)", {"METRICS_ENABLED": "0", "LOG_LEVEL": "WARNING"}),
+    ("metrics", {"METRICS_ENABLED": "1", "LOG_LEVEL": "WARNING"}),
+    ("metrics + access line (as deployed)", {"METRICS_ENABLED": "1", "LOG_LEVEL": "INFO"}),
+]
+VISIBILITY_ROUNDS = 2
+
+
+def visibility_cost(
+    env: dict[str, str], path: str, headers: dict[str, str], seconds: int
+) -> list[tuple[str, list[wrk.WrkResult]]]:
+    """p50 of one list at one client under each VISIBILITY setting, alternated: a noisy
+    neighbour slows every setting alike instead of whichever ran during it."""
+    log = server.ROOT / "var" / "bench-visibility.log"  # the access lines, as journald would
+    log.parent.mkdir(exist_ok=True)
+    measured: dict[str, list[wrk.WrkResult]] = {label: [] for label, _ in VISIBILITY}
+    url = f"http://127.0.0.1:{PORT}{path}?page=1"
+    for _ in range(VISIBILITY_ROUNDS):
+        for label, overrides in VISIBILITY:
+            run_env = {**env, "PAGINATION_COUNT_CACHE_SECONDS": "10", **overrides}
+            with server.gunicorn(PORT, run_env, workers=2, log=log):
+                expect_200(url, headers)
+                wrk.run(url, connections=5, seconds=2, headers=headers)  # warm up
+                result = wrk.run(url, connections=1, seconds=seconds, headers=headers)
+                measured[label].append(result)
+                print("visibility", label, result, flush=True)
+    return list(measured.items())
+
+
+def print_visibility_cost(results: list[tuple[str, list[wrk.WrkResult]]]) -> None:
+    print()
+    print("| staff list, 1 client | p50 ms (each round) | median p50 ms | added per request |")
+    print("|---|---|---|---|")
+    baseline = statistics.median(r["p50_ms"] for r in results[0][1])
+    for label, runs in results:
+        p50s = [r["p50_ms"] for r in runs]
+        median = statistics.median(p50s)
+        rounds = " / ".join(f"{p50:.2f}" for p50 in p50s)
+        print(f"| {label} | {rounds} | {median:.2f} | {median - baseline:+.2f} ms |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration per URL")
@@ -149,6 +196,11 @@ def main() -> None:
         "--reference-only",
         action="store_true",
         help="only the lists against the raw reference (skips pages 1/2,000 and the admin)",
+    )
+    parser.add_argument(
+        "--visibility-only",
+        action="store_true",
+        help="only the cost of metrics and access lines per request",
     )
     args = parser.parse_args()
 
@@ -174,7 +226,7 @@ def main() -> None:
         ("count every request", "0", args.connections),
         ("count cached 10 s", "10", 1),
     ]
-    if args.reference_only:
+    if args.reference_only or args.visibility_only:
         runs = []
     rows = []
     for cache_label, cache_seconds, connections in runs:
@@ -193,7 +245,13 @@ def main() -> None:
                     rows.append((cache_label, connections, path, page, result))
                     print(cache_label, connections, path, page, result, flush=True)
 
-    reference = against_reference(env, reference_lists, args.seconds)
+    reference = (
+        [] if args.visibility_only else against_reference(env, reference_lists, args.seconds)
+    )
+    _, staff_path, staff_headers = reference_lists[0]
+    visibility = (
+        [] if args.reference_only else visibility_cost(env, staff_path, staff_headers, args.seconds)
+    )
 
     if rows:
         print()
@@ -208,8 +266,12 @@ def main() -> None:
             f" {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['rps']:.0f} |"
             f" {r['non_2xx'] + r['socket_errors']} |"
         )
-    print_against_reference(reference)
+    if reference:
+        print_against_reference(reference)
+    if visibility:
+        print_visibility_cost(visibility)
     failed = [r for *_, r in rows] + [r for *_, ours, raw in reference for r in (ours, raw)]
+    failed += [r for _, runs in visibility for r in runs]
     if any(r["non_2xx"] or r["socket_errors"] for r in failed):
         sys.exit("some requests failed")
 

@@ -146,3 +146,32 @@ def test_nginx_site_passes_a_request_id_and_guards_the_metrics(settings):
     assert "deny all;" in metrics_location
     # nginx's own error answers carry the id as well.
     assert site.count("add_header X-Request-ID $lebrq_request_id always;") == 4
+
+
+@pytest.mark.django_db
+def test_the_alerting_rules_name_only_metrics_we_export():
+    import re
+
+    import yaml
+    from prometheus_client import REGISTRY
+
+    import lebrq.metrics  # noqa: F401 - registers them
+    from ops.metrics_view import TaskQueueCollector
+
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "lebrq.rules.yml").read_text())
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}
+    exported = {
+        metric.name + suffix
+        for metric in [*REGISTRY.collect(), *TaskQueueCollector().collect()]
+        if metric.name.startswith("lebrq_")
+        for suffix in suffixes[metric.type]
+    }
+    named = {
+        name
+        for group in rules["groups"]
+        for rule in group["rules"]
+        for name in re.findall(r"\blebrq_[a-z_]+", rule["expr"])
+    }
+
+    assert named
+    assert named - exported == set()

@@ -133,3 +133,15 @@ def test_without_a_dsn_nothing_is_set_up():
     import sentry_sdk
 
     assert not sentry_sdk.get_client().is_active()
+
+
+def test_a_database_outage_is_not_reported_but_other_errors_are():
+    from django.db import OperationalError
+
+    from lebrq.sentry import scrub_event
+
+    outage = OperationalError(2003, "Can't connect to MySQL server")
+    bug = KeyError("booking_id")
+
+    assert scrub_event({}, {"exc_info": (type(outage), outage, None)}) is None
+    assert scrub_event({}, {"exc_info": (type(bug), bug, None)}) == {}

@@ -161,3 +161,28 @@ def test_the_sweeper_expires_only_lapsed_holds(customer_client, hall):
     assert services.payment_holds_expire() == 0
     assert Booking.objects.get(pk=lapsed.json()["id"]).status == BookingStatus.EXPIRED
     assert Booking.objects.get(pk=current.json()["id"]).status == BookingStatus.PENDING_PAYMENT
+
+
+def _payments_counted(outcome: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("lebrq_payments_total", {"outcome": outcome}) or 0.0
+
+
+def test_payment_outcomes_are_counted_once_each_when_committed(
+    api_client, customer_client, razorpay, django_capture_on_commit_callbacks
+):
+    failed_before, success_before = _payments_counted("failed"), _payments_counted("success")
+    order_id = order_for(customer_client, 3000)
+    failed_id = razorpay.fail(order_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(api_client, razorpay, "payment.failed", failed_id, event_id="evt_m1")
+    paid_id = razorpay.pay(order_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(api_client, razorpay, "payment.captured", paid_id, event_id="evt_m2")
+        # The gateway tells us again under another event id: settled once, counted once.
+        deliver(api_client, razorpay, "payment.captured", paid_id, event_id="evt_m3")
+
+    assert _payments_counted("failed") == failed_before + 1
+    assert _payments_counted("success") == success_before + 1
