@@ -54,18 +54,20 @@ def archive_exited_processes(directory: Path) -> int:
     processes were folded."""
     exited = {pid for _, _, pid in _process_files(directory) if not _alive(pid)}
     for pid in sorted(exited):
-        multiprocess.mark_process_dead(pid, str(directory))
+        # prometheus-client's functions carry no annotations.
+        multiprocess.mark_process_dead(pid, str(directory))  # type: ignore[no-untyped-call]
         for kind in ADDITIVE_KINDS:
             source = directory / f"{kind}_{pid}.db"
             if not source.exists():
                 continue
-            archive = MmapedDict(str(directory / f"{kind}_archive.db"))
+            archive = MmapedDict(str(directory / f"{kind}_archive.db"))  # type: ignore[no-untyped-call]
             try:
-                for key, value, timestamp, _ in MmapedDict.read_all_values_from_file(str(source)):
-                    total, _ = archive.read_value(key)
-                    archive.write_value(key, total + value, timestamp)
+                values = MmapedDict.read_all_values_from_file(str(source))  # type: ignore[no-untyped-call]
+                for key, value, timestamp, _ in values:
+                    total, _ = archive.read_value(key)  # type: ignore[no-untyped-call]
+                    archive.write_value(key, total + value, timestamp)  # type: ignore[no-untyped-call]
             finally:
-                archive.close()
+                archive.close()  # type: ignore[no-untyped-call]
             source.unlink()
         # Anything else this process left (gauges in other modes) is stale now.
         for path, _, file_pid in _process_files(directory):

@@ -85,7 +85,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
         return JsonResponse(body, status=403)
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         exposition = generate_latest(registry)
     else:
         exposition = generate_latest(REGISTRY)  # one process: runserver, the suite

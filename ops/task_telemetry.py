@@ -32,13 +32,17 @@ class RequestIdDatabaseBackend(DatabaseBackend):
     tests/ops/test_task_request_ids.py fails if an upgrade changes it.
     """
 
-    def _task_to_db_task(self, task: Task, args: Any, kwargs: Any) -> DBTaskResult:  # type: ignore[override]
+    def _task_to_db_task(
+        self, task: Task[..., Any], args: Any, kwargs: Any
+    ) -> DBTaskResult[..., Any]:
         return DBTaskResult.objects.create(**self._row(task, args, kwargs))
 
-    async def _atask_to_db_task(self, task: Task, args: Any, kwargs: Any) -> DBTaskResult:  # type: ignore[override]
+    async def _atask_to_db_task(
+        self, task: Task[..., Any], args: Any, kwargs: Any
+    ) -> DBTaskResult[..., Any]:
         return await DBTaskResult.objects.acreate(**self._row(task, args, kwargs))
 
-    def _row(self, task: Task, args: Any, kwargs: Any) -> dict[str, Any]:
+    def _row(self, task: Task[..., Any], args: Any, kwargs: Any) -> dict[str, Any]:
         stored: dict[str, Any] = {"args": args, "kwargs": kwargs}
         if request_id := request_context.current_request_id():
             stored[REQUEST_ID_KEY] = request_id
@@ -58,7 +62,7 @@ _open: dict[str, Token[RequestContext | None]] = {}
 
 
 @receiver(task_started)
-def open_task_context(sender: Any, task_result: TaskResult, **kwargs: Any) -> None:
+def open_task_context(sender: Any, task_result: TaskResult[..., Any], **kwargs: Any) -> None:
     stored = (
         DBTaskResult.objects.filter(pk=task_result.id)
         .values_list(f"args_kwargs__{REQUEST_ID_KEY}", flat=True)
@@ -70,7 +74,7 @@ def open_task_context(sender: Any, task_result: TaskResult, **kwargs: Any) -> No
 
 
 @receiver(task_finished)
-def close_task_context(sender: Any, task_result: TaskResult, **kwargs: Any) -> None:
+def close_task_context(sender: Any, task_result: TaskResult[..., Any], **kwargs: Any) -> None:
     outcome = "failed" if task_result.status == TaskResultStatus.FAILED else "successful"
     metrics.TASKS_FINISHED.labels(task_result.task.module_path, outcome).inc()
     token = _open.pop(str(task_result.id), None)

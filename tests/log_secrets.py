@@ -73,7 +73,8 @@ def _capture_the_suite_log() -> Iterator[None]:
     LOG_DIRECTORY.mkdir(parents=True, exist_ok=True)
     SUITE.log_file = LOG_DIRECTORY / f"suite-{os.getpid()}.jsonl"
     handler = logging.FileHandler(SUITE.log_file, mode="w", encoding="utf-8")
-    options = {k: v for k, v in settings.LOGGING["formatters"]["json"].items() if k != "()"}
+    logging_config: dict[str, Any] = settings.LOGGING
+    options = {k: v for k, v in logging_config["formatters"]["json"].items() if k != "()"}
     handler.setFormatter(JsonFormatter(**options))
     handler.addFilter(RequestContextFilter())
     handler.setLevel(logging.INFO)

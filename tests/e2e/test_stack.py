@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 from io import BytesIO
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import httpx
 import pytest
@@ -413,7 +413,7 @@ def _wait_healthy(port: int, timeout: float = 60) -> None:
 # --- Operations visibility --------------------------------------------------------------
 
 
-def _json_lines(log: str) -> list[dict]:
+def _json_lines(log: str) -> list[dict[str, Any]]:
     """The JSON lines of a log that also holds other processes' plain output."""
     lines = []
     for raw in log.splitlines():

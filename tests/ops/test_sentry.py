@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,7 +62,7 @@ class FakeSentry(BaseHTTPRequestHandler):
         elif encoding == "deflate":
             raw = zlib.decompress(raw)
         elif encoding == "br":
-            import brotli  # only if the SDK found it installed
+            import brotli  # type: ignore[import-untyped]  # used if the SDK finds it
 
             raw = brotli.decompress(raw)
         self.received.append(raw)
@@ -87,7 +88,7 @@ def sentry_api() -> Iterator[tuple[str, list[bytes]]]:
         server.server_close()
 
 
-def events(envelopes: list[bytes]) -> list[dict]:
+def events(envelopes: list[bytes]) -> list[dict[str, Any]]:
     found = []
     for envelope in envelopes:
         lines = envelope.split(b"\n")
