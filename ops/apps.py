@@ -13,4 +13,11 @@ class OpsConfig(AppConfig):
         # Count and time every query into its request; warn about slow ones.
         connection_created.connect(install_query_meter, dispatch_uid="lebrq-query-meter")
         # The task signals' receivers: request ids into tasks, task outcome metrics.
+        from django.tasks.signals import log_task_started, task_started
+
         from ops import task_telemetry  # noqa: F401
+
+        # Django's "Task ... state=RUNNING" line after ours opens the task's context, so that
+        # line carries the request id too (receivers run in the order they were connected).
+        task_started.disconnect(log_task_started)
+        task_started.connect(log_task_started)

@@ -300,6 +300,17 @@ def test_a_task_carries_the_id_of_the_request_that_queued_it(json_log):
     [line] = [line for line in json_log() if line["logger"] == "tests.ops.tasks"]
     assert line["message"] == "Hello Asha from the task worker"
     assert line["request_id"] == "req-for-the-task-0001"
+    # Django's own lines of the task (started, finished) too.
+    django_lines = [
+        line
+        for line in json_log()
+        if line["logger"] == "django.tasks" and str(result.id) in line["message"]
+    ]
+    assert [line["message"].rsplit("=", 1)[1] for line in django_lines] == [
+        "RUNNING",
+        "SUCCESSFUL",
+    ]
+    assert {line["request_id"] for line in django_lines} == {"req-for-the-task-0001"}
     after = sample(
         "lebrq_tasks_finished_total", task="tests.ops.tasks.say_hello", outcome="successful"
     )
