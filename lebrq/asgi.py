@@ -11,7 +11,7 @@ from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lebrq.settings")
 
-django_application = get_asgi_application()
+browser_application = get_asgi_application()
 # Import every URLconf, view and serializer now instead of on each worker's first request:
 # with gunicorn's preload this happens once, in the master, and the workers share those
 # pages (about 1.5 MiB PSS less per worker, docs/BENCHMARKS.md).
@@ -19,7 +19,26 @@ get_resolver().url_patterns  # noqa: B018
 
 # Imported only now: the guards use the settings and the API error format, which need the
 # app registry that get_asgi_application() has just set up.
-from ops.asgi import BodySizeLimit, MemoryShedding, WorkerRecycling  # noqa: E402
+from lebrq.handlers import ApiASGIHandler, is_api_request  # noqa: E402
+from ops.asgi import (  # noqa: E402
+    ASGIApp,
+    BodySizeLimit,
+    MemoryShedding,
+    Receive,
+    Scope,
+    Send,
+    WorkerRecycling,
+)
+
+api_application = ApiASGIHandler()
+
+
+async def django_application(scope: Scope, receive: Receive, send: Send) -> None:
+    """The API's handler for API calls, the full one for pages (lebrq/handlers.py)."""
+    handler: ASGIApp = api_application if is_api_request(scope) else browser_application
+    await handler(scope, receive, send)
+
+
 from ops.telemetry import RequestTelemetry  # noqa: E402
 
 # RequestTelemetry outermost: the guards' own answers get a request id, a log line and a count.

@@ -93,6 +93,18 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# What the JSON API runs (lebrq/handlers.py): MIDDLEWARE without what only browser pages
+# use (sessions, CSRF, auth, messages, clickjacking, axes), and the security and common
+# middleware run on the event loop. The admin and Swagger UI keep MIDDLEWARE.
+API_MIDDLEWARE = [
+    "lebrq.middleware.InlineSecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "ops.middleware.ConcurrencyLimitMiddleware",
+    "lebrq.middleware.ApiTrailingSlashMiddleware",
+    "ops.middleware.RequestFactsMiddleware",
+    "lebrq.middleware.InlineCommonMiddleware",
+]
+
 ROOT_URLCONF = "lebrq.urls"
 WSGI_APPLICATION = "lebrq.wsgi.application"
 ASGI_APPLICATION = "lebrq.asgi.application"
