@@ -77,7 +77,12 @@ if os.environ.get("LOG_FORMAT", "plain" if _env_bool("DEBUG", False) else "json"
                 "level": loglevel.upper(),
                 "propagate": False,
             },
-            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # uvicorn's access logger takes this one's handlers: none unless asked for.
+            "gunicorn.access": {
+                "handlers": ["console"] if accesslog else [],
+                "level": "INFO",
+                "propagate": False,
+            },
         },
     }
 

@@ -447,6 +447,9 @@ def test_a_request_id_goes_through_nginx_into_the_answer_and_the_json_log(stack)
         time.sleep(0.1)
     [access] = [line for line in lines if line["logger"] == "lebrq.access"]
     assert access["route"] == "api/venues"
+    # One access line per request: uvicorn's own stays off.
+    loggers = {line["logger"] for line in _json_lines(stack.gunicorn_log())}
+    assert "uvicorn.access" not in loggers
     assert access["status"] == 200
     assert access["db_queries"] >= 1
 
