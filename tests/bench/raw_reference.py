@@ -48,7 +48,7 @@ BOOKING_COLUMNS = (
     " s.name, b.start_datetime, b.end_datetime, b.attendees, b.status, b.booking_type,"
     " b.event_type, b.total_amount, b.advance_amount, b.paid_amount, b.customer_note,"
     " b.admin_note, b.is_admin_booking, b.banner_image_url, b.stage_banner_url, b.created_at,"
-    " b.updated_at"
+    " b.updated_at, b.brokerage_amount"
 )
 STAFF_COUNT = "SELECT COUNT(*) FROM bookings"
 STAFF_IDS = "SELECT id FROM bookings ORDER BY created_at DESC, id DESC LIMIT %s OFFSET %s"
@@ -164,6 +164,7 @@ def _booking(row: tuple[Any, ...]) -> dict[str, Any]:
         "advance_amount": float(row[15]),
         "paid_amount": float(row[16]),
         "balance_amount": float(max(row[14] - row[16], ZERO)),
+        "brokerage_amount": float(row[24]),
         "customer_note": row[17],
         "admin_note": row[18],
         "is_admin_booking": bool(row[19]),
@@ -183,14 +184,14 @@ def staff_list(user_id: int, offset: int, limit: int) -> tuple[int, list[dict[st
     page = []
     for row in _in_order(rows, ids):
         booking = _booking(row)
-        name = f"{row[24]} {row[25]}".strip() or row[26]
+        name = f"{row[25]} {row[26]}".strip() or row[27]
         booking["user_name"] = name
         booking["user"] = {
             "id": row[3],
             "name": name,
-            "username": row[26],
-            "email": row[27],
-            "mobile": row[28],
+            "username": row[27],
+            "email": row[28],
+            "mobile": row[29],
         }
         booking["discount_amount"] = 0.0
         booking["audio_count"] = 0
@@ -226,7 +227,7 @@ def own_list(user_id: int, offset: int, limit: int) -> tuple[int, list[dict[str,
     page = []
     for row in _in_order(rows, ids):
         booking = _booking(row)
-        booking["price_per_hour"] = float(row[24])
+        booking["price_per_hour"] = float(row[25])
         booking["items"] = lines.get(row[0], [])
         page.append(booking)
     return total, page
