@@ -509,6 +509,16 @@ RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=10)
 # others wait for a turn before a 503.
 MAX_CONCURRENT_REQUESTS = env.int("MAX_CONCURRENT_REQUESTS", default=16)
 REQUEST_QUEUE_TIMEOUT_SECONDS = env.float("REQUEST_QUEUE_TIMEOUT_SECONDS", default=10)
+# MariaDB connections kept open for reuse, at most this many per process (lebrq/mysql_pool):
+# by default the requests' turns plus a few for probes, the admin and the task signals. 0
+# turns pooling off (a new connection per request). A request finding every connection in
+# use waits DB_POOL_TIMEOUT_SECONDS, then gets 503. Keep processes x size under the
+# database's max_connections.
+DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=MAX_CONCURRENT_REQUESTS + 4)
+DB_POOL_TIMEOUT_SECONDS = env.float("DB_POOL_TIMEOUT_SECONDS", default=10)
+if DB_POOL_SIZE > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"]["ENGINE"] = "lebrq.mysql_pool"
+    DATABASES["default"]["POOL"] = {"size": DB_POOL_SIZE, "timeout": DB_POOL_TIMEOUT_SECONDS}
 
 # --- Operations visibility: logs, metrics, error reports (docs/OPERATIONS.md) ----------------
 # A request slower than this logs its access line at WARNING; a query slower than this logs

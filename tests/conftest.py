@@ -1,8 +1,16 @@
 import pytest
+from django.db import connections
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.factories import UserFactory
+
+# The MariaDB pool (lebrq/mysql_pool) holds DB_POOL_SIZE connections per process: a server
+# never runs more than MAX_CONCURRENT_REQUESTS requests at once, but the race tests hold 20
+# threads' connections at once beside the test's own. Sized for them before any connects.
+_pool = connections["default"].settings_dict.get("POOL")
+if _pool is not None:
+    _pool["size"] = max(_pool["size"], 64)
 
 # Fixtures for every test package: `task_worker`, a real db_worker loop in a thread,
 # `sms_gateway`, a fake SMS gateway on loopback, and `razorpay_api`, a fake of Razorpay's API.
