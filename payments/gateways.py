@@ -102,7 +102,8 @@ def _hmac_hex(secret: str, message: bytes) -> str:
 
 
 def _same(expected: str, given: str) -> bool:
-    return bool(given) and hmac.compare_digest(expected, given)
+    # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, a 500).
+    return bool(given) and hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
 
 
 def parse_payment(raw: dict[str, Any]) -> GatewayPayment:

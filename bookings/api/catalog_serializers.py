@@ -1,6 +1,7 @@
 """Shapes of the staff catalog screens (app/admin/items/*) and of item media (lib/api.ts
 ItemMediaAPI, components/item/ItemMediaViewer.tsx)."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -91,8 +92,8 @@ class StaffItemListSerializer(serializers.Serializer[Any]):
 
 def _blank_to_none(data: Any, names: tuple[str, ...]) -> Any:
     """Form bodies send "" for an empty select; those ids mean none."""
-    if not hasattr(data, "copy"):
-        return data
+    if not isinstance(data, Mapping):
+        return data  # not an object: the serializer answers 400 for it
     data = data.copy()
     for name in names:
         if data.get(name) == "":

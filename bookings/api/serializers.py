@@ -349,6 +349,14 @@ class BookingCreateSerializer(serializers.Serializer[Any]):
         help_text="Pickup points with their guests, stored as sent.",
     )
 
+    def validate_guest_list(
+        self, guests: list[dict[str, Any] | None] | None
+    ) -> list[dict[str, Any] | None] | None:
+        # The list may be null; a null guest in it is not a guest (DRF lets it through).
+        if guests and any(guest is None for guest in guests):
+            raise serializers.ValidationError("Each guest must be an object with a name.")
+        return guests
+
     def validate_items(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [line["item_id"] for line in lines]
         if len(ids) != len(set(ids)):

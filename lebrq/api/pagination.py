@@ -14,9 +14,15 @@ from rest_framework.views import APIView
 
 from lebrq.pagination import cached_count, page_ids, page_rows
 
+# Past any table we will ever hold, and small enough that an OFFSET built from it stays a
+# number the database parses (a 20-digit skip was a SQL syntax error, a 500).
+LARGEST_POSITION = 10**12
+
 
 def _int_param(request: Request, name: str, default: int, *, minimum: int = 1) -> int:
-    """A whole-number query parameter; a 400 naming it when it is not one, or too small."""
+    """A whole-number query parameter; a 400 naming it when it is not one, or too small.
+    Anything past LARGEST_POSITION counts as LARGEST_POSITION: an empty page, as for any
+    position past the end."""
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
@@ -26,7 +32,7 @@ def _int_param(request: Request, name: str, default: int, *, minimum: int = 1) -
         raise ValidationError({name: [f"Must be a whole number, got {raw!r}."]}) from None
     if value < minimum:
         raise ValidationError({name: [f"Must be {minimum} or more."]})
-    return value
+    return min(value, LARGEST_POSITION)
 
 
 class PagePagination(pagination.BasePagination):

@@ -129,3 +129,48 @@ def test_a_host_we_do_not_serve_names_no_setting(client):
     assert response.status_code == 400
     assert response.json()["code"] == "bad_host"
     assert "ALLOWED_HOSTS" not in response.content.decode()
+
+
+# --- Found by schemathesis under `make stress` (2026-12-05) --------------------------------
+
+
+@pytest.mark.parametrize("skip", ["39667745171658268672", "99999999999999"])
+def test_a_skip_past_any_number_the_database_parses_is_an_empty_page(api_client, skip):
+    SpaceFactory()
+
+    response = api_client.get(f"/api/venues/spaces?limit=99999999999999&skip={skip}")
+
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+def test_a_page_number_past_any_offset_the_database_parses_is_an_empty_page(staff_client):
+    response = staff_client.get("/api/admin/bookings?page=39667745171658268672")
+
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+@pytest.mark.parametrize("body", [[None, None], ["a"], "text", 7])
+def test_a_vendor_body_that_is_not_an_object_is_a_400(staff_client, body):
+    response = staff_client.post("/api/admin/vendors", body, format="json")
+
+    assert_error_shape(response, 400)
+
+
+def test_a_null_guest_in_a_series_is_a_400_and_books_nothing(customer_client):
+    from bookings.models import Booking
+
+    space = SpaceFactory()
+    body = {
+        "space_id": space.pk,
+        "start_datetime": "2031-03-03T10:00:00",
+        "end_datetime": "2031-03-05T11:00:00",
+        "booking_type": "daily",
+        "guest_list": [None],
+    }
+
+    response = customer_client.post("/api/bookings/series", body, format="json")
+
+    assert "guest_list" in assert_error_shape(response, 400)["errors"]
+    assert not Booking.objects.exists()
