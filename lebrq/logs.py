@@ -18,9 +18,10 @@ slow_query_logger = logging.getLogger("lebrq.db.slow")
 
 class RequestContextFilter(logging.Filter):
     """Adds `request_id` (None outside a request or task) to every record a handler emits,
-    and turns the request Django attaches to its own records (django.request, security)
-    into method and path: its repr has the query string, where a webhook's verify token or
-    a reset link's code would travel into the logs."""
+    turns the request Django attaches to its own records (django.request, security) into
+    method and path (its repr has the query string, where a webhook's verify token or a reset
+    link's code would travel into the logs), and drops the stack trace of Django's security
+    lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
@@ -28,6 +29,11 @@ class RequestContextFilter(logging.Filter):
         request = getattr(record, "request", None)
         if isinstance(request, HttpRequest):
             record.request = f"{request.method} {request.path}"
+        if record.name.startswith("django.security."):
+            # A client's suspicious input (too many fields, a bad Host) is answered 400 by
+            # design: the message says what it was; a stack trace would only bury real ones.
+            record.exc_info = None
+            record.exc_text = None
         return True
 
 

@@ -315,3 +315,14 @@ def test_a_task_carries_the_id_of_the_request_that_queued_it(json_log):
         "lebrq_tasks_finished_total", task="tests.ops.tasks.say_hello", outcome="successful"
     )
     assert after == before + 1
+
+
+def test_a_refused_suspicious_request_logs_a_line_without_a_stack_trace(json_log, client):
+    fields = "&".join(f"f{n}=x" for n in range(1200))  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+    response = client.get(f"/api/venues?{fields}")
+
+    assert response.status_code == 400
+    [line] = [line for line in json_log() if line["logger"].startswith("django.security.")]
+    assert "exc_info" not in line
+    assert line["request"] == "GET /api/venues"
