@@ -23,7 +23,10 @@ METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = _env_int("WEB_CONCURRENCY", 2)
-worker_class = "uvicorn_worker.UvicornWorker"
+# What we deploy: uvicorn workers. GUNICORN_WORKER_CLASS=gthread (with lebrq.wsgi and
+# GUNICORN_THREADS) exists for the benchmark that keeps the choice measured (bench-bookings).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "uvicorn_worker.UvicornWorker")
+threads = _env_int("GUNICORN_THREADS", 1)
 
 # Load Django once in the master and share its pages with the workers (copy-on-write).
 preload_app = _env_bool("GUNICORN_PRELOAD", True)

@@ -31,6 +31,10 @@ from tests.bench import bookings_dataset, server, wrk
 
 PORT = 17100
 RAW_PORT = 17101
+GTHREAD_PORT = 17102
+# gunicorn's threaded sync workers serving the same Django through WSGI, for comparison: as
+# many threads as the ASGI workers admit requests at once.
+GTHREAD_ENV = {"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "16"}
 PAGE_DEEP = 2000
 REFERENCE_CLIENTS = (1, 50)
 
@@ -103,46 +107,55 @@ def expect_same_bytes(ours: str, raw: str, headers: dict[str, str]) -> None:
 
 def against_reference(
     env: dict[str, str], lists: list[tuple[str, str, dict[str, str]]], seconds: int
-) -> list[tuple[str, int, wrk.WrkResult, wrk.WrkResult]]:
-    """Each list page 1, ours then the reference's, at each of REFERENCE_CLIENTS."""
+) -> list[tuple[str, int, wrk.WrkResult, wrk.WrkResult, wrk.WrkResult]]:
+    """Each list page 1: ours, the reference's, then ours under gthread (WSGI), at each of
+    REFERENCE_CLIENTS."""
     run_env = {**env, "PAGINATION_COUNT_CACHE_SECONDS": "10"}
     results = []
     with (
         server.gunicorn(PORT, run_env, workers=2),
         server.gunicorn(RAW_PORT, run_env, workers=2, app="tests.bench.raw_reference:app"),
+        server.gunicorn(
+            GTHREAD_PORT, {**run_env, **GTHREAD_ENV}, workers=2, app="lebrq.wsgi:application"
+        ),
     ):
         for label, path, headers in lists:
             ours = f"http://127.0.0.1:{PORT}{path}?page=1"
             raw = f"http://127.0.0.1:{RAW_PORT}{path}?page=1"
+            threaded = f"http://127.0.0.1:{GTHREAD_PORT}{path}?page=1"
             expect_same_bytes(ours, raw, headers)
+            expect_same_bytes(ours, threaded, headers)
             expect_same_bytes(
                 ours.replace("page=1", "page=3"), raw.replace("page=1", "page=3"), headers
             )
             for connections in REFERENCE_CLIENTS:
                 measured = []
-                for url in (ours, raw):
+                for url in (ours, raw, threaded):
                     wrk.run(url, connections=5, seconds=2, headers=headers)  # warm up
                     measured.append(
                         wrk.run(url, connections=connections, seconds=seconds, headers=headers)
                     )
-                results.append((label, connections, measured[0], measured[1]))
+                results.append((label, connections, measured[0], measured[1], measured[2]))
                 print("reference", label, connections, *measured, flush=True)
     return results
 
 
-def print_against_reference(results: list[tuple[str, int, wrk.WrkResult, wrk.WrkResult]]) -> None:
+def print_against_reference(
+    results: list[tuple[str, int, wrk.WrkResult, wrk.WrkResult, wrk.WrkResult]],
+) -> None:
     print()
     print(
         "| list | clients | p50 ms ours | p50 ms raw | p50 ours/raw"
-        " | req/s ours | req/s raw | req/s ours/raw | errors |"
+        " | req/s ours | req/s raw | req/s ours/raw | gthread p50 ms | gthread req/s | errors |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
-    for label, connections, ours, raw in results:
-        errors = sum(r["non_2xx"] + r["socket_errors"] for r in (ours, raw))
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for label, connections, ours, raw, threaded in results:
+        errors = sum(r["non_2xx"] + r["socket_errors"] for r in (ours, raw, threaded))
         print(
             f"| {label} | {connections} | {ours['p50_ms']:.1f} | {raw['p50_ms']:.1f} |"
             f" {ours['p50_ms'] / raw['p50_ms']:.2f} | {ours['rps']:.0f} | {raw['rps']:.0f} |"
-            f" {ours['rps'] / raw['rps']:.2f} | {errors} |"
+            f" {ours['rps'] / raw['rps']:.2f} | {threaded['p50_ms']:.1f} |"
+            f" {threaded['rps']:.0f} | {errors} |"
         )
 
 
@@ -270,7 +283,7 @@ def main() -> None:
         print_against_reference(reference)
     if visibility:
         print_visibility_cost(visibility)
-    failed = [r for *_, r in rows] + [r for *_, ours, raw in reference for r in (ours, raw)]
+    failed = [r for *_, r in rows] + [r for *_, ours, raw, gt in reference for r in (ours, raw, gt)]
     failed += [r for _, runs in visibility for r in runs]
     if any(r["non_2xx"] or r["socket_errors"] for r in failed):
         sys.exit("some requests failed")
