@@ -4,6 +4,7 @@ import ipaddress
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import django_stubs_ext
@@ -83,6 +84,9 @@ MIDDLEWARE = [
     "lebrq.middleware.ApiTrailingSlashMiddleware",
     # The matched route and the user, for the access line and the metrics (ops/telemetry.py).
     "ops.middleware.RequestFactsMiddleware",
+    # With a read replica: a request that may write pins its user's reads to the primary
+    # (lebrq/db_routers.py). Without one it removes itself at start-up.
+    "lebrq.db_routers.PinWritersToPrimaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,6 +106,9 @@ API_MIDDLEWARE = [
     "ops.middleware.ConcurrencyLimitMiddleware",
     "lebrq.middleware.ApiTrailingSlashMiddleware",
     "ops.middleware.RequestFactsMiddleware",
+    # With a read replica: a request that may write pins its user's reads to the primary
+    # (lebrq/db_routers.py). Without one it removes itself at start-up.
+    "lebrq.db_routers.PinWritersToPrimaryMiddleware",
     "lebrq.middleware.InlineCommonMiddleware",
 ]
 
@@ -125,29 +132,55 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# Under ASGI every request runs in a fresh thread, so persistent connections are never reused
-# and pile up until MariaDB answers "1040 Too many connections" (docs/DESIGN.md, Memory).
-# Not a knob.
-DATABASES["default"]["CONN_MAX_AGE"] = 0
-if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "charset": "utf8mb4",
-            "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
-            "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
-        }
-    )
-    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
-    )
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the demo server read while a booking is written; the timeout waits for locks.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
-    )
+
+
+def _database(url: str) -> dict[str, Any]:
+    """A database from its URL, with what each of our connections to it needs per engine."""
+    database: dict[str, Any] = dict(env.db_url_config(url))
+    # Under ASGI every request runs in a fresh thread, so persistent connections are never
+    # reused and pile up until MariaDB answers "1040 Too many connections" (docs/DESIGN.md,
+    # Memory). Not a knob.
+    database["CONN_MAX_AGE"] = 0
+    if database["ENGINE"] == "django.db.backends.mysql":
+        database.setdefault("OPTIONS", {}).update(
+            {
+                "charset": "utf8mb4",
+                "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+                "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
+            }
+        )
+        database["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5)
+        )
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the demo server read while a booking is written; the timeout waits for locks.
+        database.setdefault("OPTIONS", {}).update(
+            {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        )
+    return database
+
+
+DATABASES = {
+    "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
+# A read replica of that database (docs/SCALING.md): the staff lists, catalog and calendars
+# read it; writes, locks, transactions and whoever just wrote read the primary
+# (lebrq/db_routers.py). Empty: one database, no router.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# How long after a request that may write its user (and client address) read the primary.
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL."
+        )
+    # The test suite has one database: the replica alias reads the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lebrq.db_routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -517,8 +550,10 @@ REQUEST_QUEUE_TIMEOUT_SECONDS = env.float("REQUEST_QUEUE_TIMEOUT_SECONDS", defau
 DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=MAX_CONCURRENT_REQUESTS + 4)
 DB_POOL_TIMEOUT_SECONDS = env.float("DB_POOL_TIMEOUT_SECONDS", default=10)
 if DB_POOL_SIZE > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
-    DATABASES["default"]["ENGINE"] = "lebrq.mysql_pool"
-    DATABASES["default"]["POOL"] = {"size": DB_POOL_SIZE, "timeout": DB_POOL_TIMEOUT_SECONDS}
+    # The replica, when there is one, gets a pool of its own of the same size.
+    for _pooled in DATABASES.values():
+        _pooled["ENGINE"] = "lebrq.mysql_pool"
+        _pooled["POOL"] = {"size": DB_POOL_SIZE, "timeout": DB_POOL_TIMEOUT_SECONDS}
 
 # --- Operations visibility: logs, metrics, error reports (docs/OPERATIONS.md) ----------------
 # A request slower than this logs its access line at WARNING; a query slower than this logs

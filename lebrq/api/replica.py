@@ -1,0 +1,45 @@
+"""Which views read the replica: the big read-only lists opt in with ReadsFromReplica.
+
+The routing itself, and why customers' own screens never opt in, is lebrq/db_routers.py.
+"""
+
+from typing import Any
+
+from django.http.response import HttpResponseBase
+from rest_framework.request import Request
+
+from lebrq import db_routers
+from lebrq.api.throttling import client_address
+
+
+class ReadsFromReplica:
+    """GET/HEAD of this view read the replica when one is configured (put it first among the
+    view's bases), unless the reader wrote within REPLICA_STICKY_SECONDS.
+
+    The scope opens before authentication, which therefore reads the primary, and is allowed
+    once the reader is known. A public view (no token read) knows its reader only by client
+    address: views listing bookings set `replica_pin_by_address`, so a customer who has just
+    booked finds the booking in the calendar. Writes and locks in the view go to the primary
+    whatever the scope says.
+    """
+
+    replica_pin_by_address = False
+    _read_scope: db_routers.ReadScope | None = None
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not db_routers.replica_configured():
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]  # a mixin: APIView comes after it
+        with db_routers.read_scope() as scope:
+            self._read_scope = scope
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]  # a mixin: APIView comes after it
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # a mixin: APIView comes after it
+        scope = self._read_scope
+        if scope is None or request.method not in ("GET", "HEAD"):
+            return
+        user = request.user
+        scope.use_replica = not db_routers.pinned_to_primary(
+            user_id=user.pk if user.is_authenticated else None,
+            address=client_address(request._request) if self.replica_pin_by_address else None,
+        )
