@@ -17,7 +17,7 @@ With it (docs/SCALING.md, "Databases and task workers"):
   GET/HEAD/OPTIONS/TRACE), its user and its client address are pinned to the primary for
   REPLICA_STICKY_SECONDS, in the cache (the shared Redis with REDIS_URL, so every app server
   sees the pin). A staff member who approves a booking then reloads the list sees it
-  approved; the public calendars, read without a token, check the client address instead.
+  approved; the public pages (catalog, calendars) read no token and go by the address.
 - Customers' own lists and details (their bookings, payments, tickets) never read the replica:
   they are small and found by owner through an index, so the primary serves them cheaply, and
   they are where lag would show a customer their own booking missing. Keeping them on the

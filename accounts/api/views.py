@@ -53,6 +53,7 @@ from accounts.tokens import (
 )
 from lebrq.api.pagination import PagePagination
 from lebrq.api.permissions import IsStaff
+from lebrq.api.replica import ReadsFromReplica
 from lebrq.api.throttling import (
     LoginAccountThrottle,
     LoginAddressThrottle,
@@ -222,7 +223,7 @@ class ChangePasswordView(APIView):
         )
 
 
-class UserListView(APIView):
+class UserListView(ReadsFromReplica, APIView):
     """Staff only (the legacy listed every account to anyone), in the legacy's shape."""
 
     permission_classes = [IsStaff]

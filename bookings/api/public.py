@@ -20,6 +20,7 @@ from bookings.choices import BookingType
 from bookings.models import Booking
 from lebrq.api.fields import VenueLocalDateTimeField
 from lebrq.api.pagination import PagePagination
+from lebrq.api.replica import ReadsFromReplica
 from lebrq.api.serializers import LegacyModelSerializer
 from lebrq.api.views import PublicAPIView
 
@@ -42,7 +43,7 @@ class PublicProgramSerializer(RegularProgramSerializer):
         fields = [*RegularProgramSerializer.Meta.fields, "trainer"]
 
 
-class RegularProgramListView(PublicAPIView):
+class RegularProgramListView(ReadsFromReplica, PublicAPIView):
     @extend_schema(
         parameters=[ProgramQuerySerializer],
         responses=PublicProgramSerializer(many=True),
@@ -208,7 +209,7 @@ class TodaysEventsSerializer(serializers.Serializer[Any]):
     total_events = serializers.IntegerField()
 
 
-class TodaysEventsView(PublicAPIView):
+class TodaysEventsView(ReadsFromReplica, PublicAPIView):
     @extend_schema(
         responses=TodaysEventsSerializer,
         summary="Today's events in every space (venue-local day)",
@@ -232,7 +233,7 @@ class CalendarBookingSerializer(LegacyModelSerializer[Booking]):
         fields = list(public.CALENDAR_FIELDS)
 
 
-class CalendarView(PublicAPIView):
+class CalendarView(ReadsFromReplica, PublicAPIView):
     @extend_schema(
         responses=CalendarBookingSerializer(many=True),
         summary=f"Every booking's time and kind, latest first (at most "

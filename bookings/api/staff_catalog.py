@@ -27,6 +27,7 @@ from bookings.models import Item
 from lebrq.api.filters import IdFilter
 from lebrq.api.parsers import DepthLimitedJSONParser
 from lebrq.api.permissions import IsStaff
+from lebrq.api.replica import ReadsFromReplica
 from lebrq.api.views import PublicAPIView
 from uploads.api.serializers import UploadRequestSerializer
 from uploads.api.views import uploaded_files
@@ -60,7 +61,7 @@ def _items(ids: list[int], request: Request) -> list[dict[str, Any]]:
 
 
 @extend_schema(tags=["staff"])
-class StaffItemListView(GenericAPIView[Item]):
+class StaffItemListView(ReadsFromReplica, GenericAPIView[Item]):
     """GET: every item, available or not, as {items, count}; POST: a new item (form)."""
 
     permission_classes = [IsStaff]

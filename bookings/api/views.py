@@ -29,6 +29,7 @@ from lebrq.api.lists import RowListMixin
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.pagination import SkipLimitPagination
 from lebrq.api.permissions import IsStaff
+from lebrq.api.replica import ReadsFromReplica
 from lebrq.api.throttling import BookingCreateThrottle
 from lebrq.api.views import PublicAPIView
 from lebrq.converters import ROW_ID_REGEX
@@ -70,8 +71,11 @@ class IsOwnerOrStaff(BasePermission):
         return obj.user_id == request.user.id or request.user.is_staff
 
 
-class PublicReadOnlyViewSet[M: Model](PublicAPIView, viewsets.ReadOnlyModelViewSet[M]):
-    """Catalog reads for everyone (lebrq.api.views.PublicAPIView)."""
+class PublicReadOnlyViewSet[M: Model](
+    ReadsFromReplica, PublicAPIView, viewsets.ReadOnlyModelViewSet[M]
+):
+    """Catalog reads for everyone (lebrq.api.views.PublicAPIView), from the read replica when
+    there is one (lebrq.api.replica)."""
 
     lookup_value_regex = ROW_ID_REGEX
 
@@ -249,6 +253,7 @@ class BookingViewSet(
 
 @extend_schema(tags=["staff"])
 class StaffBookingViewSet(
+    ReadsFromReplica,
     RowListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -330,7 +335,9 @@ class StaffBookingViewSet(
 
 
 @extend_schema(tags=["staff"])
-class StaffBookingItemViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[BookingItem]):
+class StaffBookingItemViewSet(
+    ReadsFromReplica, mixins.ListModelMixin, viewsets.GenericViewSet[BookingItem]
+):
     permission_classes = [IsStaff]
     serializer_class = serializers.StaffBookingItemSerializer
     filterset_class = filters.StaffBookingItemFilter

@@ -14,16 +14,16 @@ from lebrq.api.throttling import client_address
 
 class ReadsFromReplica:
     """GET/HEAD of this view read the replica when one is configured (put it first among the
-    view's bases), unless the reader wrote within REPLICA_STICKY_SECONDS.
+    view's bases), unless its reader wrote within REPLICA_STICKY_SECONDS.
 
     The scope opens before authentication, which therefore reads the primary, and is allowed
-    once the reader is known. A public view (no token read) knows its reader only by client
-    address: views listing bookings set `replica_pin_by_address`, so a customer who has just
-    booked finds the booking in the calendar. Writes and locks in the view go to the primary
-    whatever the scope says.
+    once the reader is known: by user when signed in, and always by client address too, since
+    the public pages (catalog, calendars) read no token: a customer who has just booked, or a
+    staff member who has just edited a space, finds it there. One cache round trip (both keys
+    in one get_many) per such request. Writes and locks in the view go to the primary whatever
+    the scope says.
     """
 
-    replica_pin_by_address = False
     _read_scope: db_routers.ReadScope | None = None
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -41,5 +41,5 @@ class ReadsFromReplica:
         user = request.user
         scope.use_replica = not db_routers.pinned_to_primary(
             user_id=user.pk if user.is_authenticated else None,
-            address=client_address(request._request) if self.replica_pin_by_address else None,
+            address=client_address(request._request),
         )

@@ -22,6 +22,7 @@ from bookings.selectors import booking_get
 from bookings.services import booking_cancel_by_customer, settings_save
 from lebrq.api.pagination import PagePagination
 from lebrq.api.permissions import IsStaff
+from lebrq.api.replica import ReadsFromReplica
 from lebrq.api.views import PublicAPIView
 from lebrq.errors import NotFound
 from payments import selectors, services, webhooks
@@ -301,7 +302,7 @@ class StaffPaymentsPagination(PagePagination):
         return Response({"success": True, "total": self.total, "payments": data})
 
 
-class StaffPaymentListView(APIView):
+class StaffPaymentListView(ReadsFromReplica, APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
@@ -343,7 +344,7 @@ class StaffRefundsPagination(PagePagination):
         )
 
 
-class StaffRefundListView(APIView):
+class StaffRefundListView(ReadsFromReplica, APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(

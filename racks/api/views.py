@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.api.auth import authenticated_user
 from lebrq.api.permissions import IsStaff
+from lebrq.api.replica import ReadsFromReplica
 from lebrq.api.views import PublicAPIView
 from racks import selectors, services
 from racks.api import serializers
@@ -37,7 +38,7 @@ def _deleted(what: str) -> dict[str, Any]:
 
 
 @extend_schema(tags=["racks"])
-class RackListView(PublicAPIView):
+class RackListView(ReadsFromReplica, PublicAPIView):
     @extend_schema(
         parameters=[serializers.ListQuerySerializer],
         responses=serializers.RackSerializer(many=True),
@@ -68,7 +69,7 @@ class RackByCodeView(PublicAPIView):
 
 
 @extend_schema(tags=["racks"])
-class ProductListView(PublicAPIView):
+class ProductListView(ReadsFromReplica, PublicAPIView):
     @extend_schema(
         parameters=[serializers.ProductListQuerySerializer],
         responses=serializers.RackProductSerializer(many=True),
@@ -189,7 +190,7 @@ class ProductAdminItemView(APIView):
 
 
 @extend_schema(tags=["racks"])
-class StaffOrderListView(APIView):
+class StaffOrderListView(ReadsFromReplica, APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
