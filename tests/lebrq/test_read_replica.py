@@ -19,14 +19,17 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework_simplejwt.tokens import AccessToken
 
 from bookings import services
 from bookings.choices import BookingStatus
 from bookings.models import Booking
 from lebrq import db_routers
 from lebrq.db_routers import PRIMARY, REPLICA
+from lebrq.handlers import ApiASGIHandler
 from tests.conftest import bearer_client
 from tests.factories import BookingFactory, SpaceFactory, UserFactory, VenueFactory
+from tests.ops.asgi import call, scope
 
 ROOT = Path(__file__).resolve().parents[2]
 ELSEWHERE = "203.0.113.9"  # a client address that never wrote anything
@@ -221,6 +224,24 @@ def test_a_staff_member_who_approves_sees_it_approved_while_others_read_the_repl
     # Once the pin is gone (REPLICA_STICKY_SECONDS later), the approver reads the replica too.
     cache.clear()
     assert _staff_list(approver) == {booking.pk: BookingStatus.PENDING}
+
+
+def test_the_served_api_pins_its_writers_too(lagging_replica):
+    """The API's own handler (lebrq/handlers.py: the middleware on the event loop) pins the
+    writer as the test client's full chain does."""
+    booking = BookingFactory(status=BookingStatus.PENDING)
+    staff = UserFactory(staff=True)
+    lagging_replica.catch_up()
+    served_api = ApiASGIHandler()  # built now that there is a replica
+    token = (b"authorization", f"Bearer {AccessToken.for_user(staff)}".encode())
+
+    approve = scope(f"/api/admin/bookings/{booking.pk}/approve", method="POST", headers=[token])
+    assert call(served_api, approve).status == 200
+    assert db_routers.pinned_to_primary(user_id=staff.pk, address=None)
+    assert db_routers.pinned_to_primary(user_id=None, address="127.0.0.1")
+
+    listed = call(served_api, scope("/api/admin/bookings", method="GET", headers=[token]))
+    assert [row["status"] for row in listed.json()["items"]] == [BookingStatus.APPROVED]
 
 
 # --- Writes, locks and transactions: the primary only ------------------------------------------
