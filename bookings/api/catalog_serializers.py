@@ -1,7 +1,6 @@
 """Shapes of the staff catalog screens (app/admin/items/*) and of item media (lib/api.ts
 ItemMediaAPI, components/item/ItemMediaViewer.tsx)."""
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -92,7 +91,7 @@ class StaffItemListSerializer(serializers.Serializer[Any]):
 
 def _blank_to_none(data: Any, names: tuple[str, ...]) -> Any:
     """Form bodies send "" for an empty select; those ids mean none."""
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):  # QueryDict is one too
         return data  # not an object: the serializer answers 400 for it
     data = data.copy()
     for name in names:
