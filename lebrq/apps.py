@@ -6,3 +6,6 @@ class LebrqConfig(AppConfig):
 
     name = "lebrq"
     verbose_name = "LeBRQ"
+
+    def ready(self) -> None:
+        from lebrq import checks  # noqa: F401  (registers the system checks)

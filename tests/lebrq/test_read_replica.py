@@ -24,7 +24,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 from bookings import services
 from bookings.choices import BookingStatus
 from bookings.models import Booking
-from lebrq import db_routers
+from lebrq import checks, db_routers
 from lebrq.db_routers import PRIMARY, REPLICA
 from lebrq.handlers import ApiASGIHandler
 from tests.conftest import bearer_client
@@ -285,3 +285,16 @@ def test_locks_and_transactions_read_the_primary_inside_a_replica_scope(lagging_
 
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.APPROVED
     assert lagging_replica.count(Booking._meta.db_table) == 0
+
+
+def test_a_per_process_cache_with_a_replica_is_flagged(lagging_replica, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [message.id for message in checks.replica_pins_are_shared()] == ["lebrq.W001"]
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/1",
+        }
+    }
+    assert checks.replica_pins_are_shared() == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import MiddlewareNotUsed
 
-from lebrq import db_routers
+from lebrq import checks, db_routers
 from tests.factories import BookingFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,3 +86,10 @@ def test_a_replica_of_another_kind_of_database_is_refused():
     )
     assert loaded.returncode != 0
     assert "DATABASE_REPLICA_URL must name the same kind of database" in loaded.stderr
+
+
+def test_a_per_process_cache_without_a_replica_is_fine(settings):
+    if db_routers.replica_configured():
+        pytest.skip("This run has a replica (DATABASE_REPLICA_URL).")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert checks.replica_pins_are_shared() == []
