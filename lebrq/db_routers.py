@@ -9,8 +9,9 @@ With it (docs/SCALING.md, "Databases and task workers"):
 - A read goes to the replica only inside a read scope that a list view opened and allowed
   (lebrq.api.replica.ReadsFromReplica: the staff lists, the catalog, the calendars), for a
   GET/HEAD whose reader is not pinned to the primary (below), and never inside a transaction
-  on the primary. Every other read (services, the admin, tasks, customers' own screens)
-  stays on the primary.
+  on the primary. A replica that refuses connections is left alone for REPLICA_RETRY_SECONDS
+  (its readers read the primary meanwhile). Every other read (services, the admin, tasks,
+  customers' own screens) stays on the primary.
 - Every write goes to the primary (db_for_write), and so does every SELECT ... FOR UPDATE:
   Django routes a locking queryset as a write.
 - Read your writes: after any request that may have written (every method but
@@ -26,6 +27,7 @@ With it (docs/SCALING.md, "Databases and task workers"):
 """
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,7 +37,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_asy
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Model
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -54,6 +56,31 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 def replica_configured() -> bool:
     """True when DATABASES has a "replica" alias (DATABASE_REPLICA_URL)."""
     return REPLICA in connections.settings
+
+
+# After the replica refused a connection, its readers read the primary this long before it is
+# tried again (not a knob): an outage of the replica costs capacity, not answers.
+REPLICA_RETRY_SECONDS = 10.0
+_replica_down_until = 0.0
+
+
+def replica_reachable() -> bool:
+    """Whether this thread has, or can open, a connection to the replica. The primary has
+    every row the replica has, so reading it instead is always right, only dearer."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.warning(
+            "The read replica is unreachable: its lists read the primary for %.0f s",
+            REPLICA_RETRY_SECONDS,
+            exc_info=True,
+        )
+        return False
+    return True
 
 
 class ReadScope:

@@ -39,7 +39,10 @@ class ReadsFromReplica:
         if scope is None or request.method not in ("GET", "HEAD"):
             return
         user = request.user
-        scope.use_replica = not db_routers.pinned_to_primary(
-            user_id=user.pk if user.is_authenticated else None,
-            address=client_address(request._request),
+        scope.use_replica = (
+            not db_routers.pinned_to_primary(
+                user_id=user.pk if user.is_authenticated else None,
+                address=client_address(request._request),
+            )
+            and db_routers.replica_reachable()
         )

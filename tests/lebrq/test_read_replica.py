@@ -180,6 +180,25 @@ def test_the_staff_list_catalog_and_calendar_show_what_the_replica_has(lagging_r
     assert set(Booking.objects.values_list("pk", flat=True)) == {replicated.pk, unreplicated.pk}
 
 
+def test_an_unreachable_replica_sends_its_readers_to_the_primary(lagging_replica, monkeypatch):
+    staff = bearer_client(UserFactory(staff=True))
+    booking = BookingFactory()  # on the primary only: the replica is empty
+    reachable = connections.settings[REPLICA]
+    connections[REPLICA].close()
+    del connections[REPLICA]
+    # Nothing listens on port 1 of loopback: the connection is refused at once.
+    monkeypatch.setitem(connections.settings, REPLICA, {**reachable, "PORT": 1})
+    monkeypatch.setattr(db_routers, "_replica_down_until", 0.0)
+    try:
+        assert _staff_list(staff) == {booking.pk: BookingStatus.PENDING}
+        # Not tried again for REPLICA_RETRY_SECONDS: no connection attempt per request.
+        assert not db_routers.replica_reachable()
+        assert _staff_list(staff) == {booking.pk: BookingStatus.PENDING}
+    finally:
+        connections[REPLICA].close()
+        del connections[REPLICA]
+
+
 # --- Read your writes ----------------------------------------------------------------------------
 
 
