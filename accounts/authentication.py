@@ -6,10 +6,12 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
+from accounts import user_cache
 from accounts.legacy_tokens import legacy_token_user
 from accounts.models import User
-from accounts.tokens import is_revoked, token_matches_user
+from accounts.tokens import auth_state, is_revoked, state_matches
 
 REVOKED = "This token is no longer valid; please log in again."
 
@@ -50,12 +52,32 @@ class JWTAuthentication(authentication.JWTAuthentication):
         jti = validated_token.get("jti")
         if jti and is_revoked(str(jti)):
             raise AuthenticationFailed(REVOKED, code="token_revoked")
-        user = super().get_user(validated_token)
-        assert isinstance(user, User)  # AUTH_USER_MODEL
+        user, state = self._user_and_state(validated_token)
         self._refuse_suspended(user)
-        if not token_matches_user(validated_token, user):
+        if not state_matches(validated_token, state):
             raise AuthenticationFailed(REVOKED, code="token_revoked")
         return user
+
+    def _user_and_state(self, validated_token: Any) -> tuple[User, str]:
+        """The token's user and their token state: from the user cache when it holds them
+        (accounts.user_cache), else from the row (then cached)."""
+        hit = None
+        if user_cache.enabled():
+            user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)
+            if user_id is None:
+                raise InvalidToken("Token contained no recognizable user identification")
+            hit = user_cache.cached(user_id)
+        if hit is not None:
+            cached_user, cached_state = hit
+            if jwt_settings.CHECK_USER_IS_ACTIVE and not cached_user.is_active:
+                raise AuthenticationFailed("User is inactive", code="user_inactive")
+            return cached_user, cached_state
+        user = super().get_user(validated_token)
+        assert isinstance(user, User)  # AUTH_USER_MODEL
+        state = auth_state(user)
+        if user_cache.enabled():
+            user_cache.remember(user, state)
+        return user, state
 
     @staticmethod
     def _refuse_suspended(user: Any) -> None:

@@ -43,8 +43,13 @@ def auth_state(user: User) -> str:
 
 
 def token_matches_user(token: Token | dict[str, Any], user: User) -> bool:
+    return state_matches(token, auth_state(user))
+
+
+def state_matches(token: Token | dict[str, Any], state: str) -> bool:
+    """The token was issued for the user's current password (`state` is auth_state's)."""
     claim = token.get(AUTH_STATE_CLAIM)
-    return claim is None or constant_time_compare(str(claim), auth_state(user))
+    return claim is None or constant_time_compare(str(claim), state)
 
 
 def tokens_for(user: User) -> dict[str, str]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import user_cache
 from accounts.choices import Role
 from accounts.models import BrokerProfile, User
 from accounts.services import brokers_approve
@@ -209,6 +210,7 @@ def broker_suspend(*, broker_id: int, until: datetime | None) -> BrokerProfile:
         profile.suspended_until = until
         profile.save(update_fields=["suspended_until", "updated_at"])
         User.objects.filter(pk=profile.user_id).update(suspended_until=until)
+        user_cache.forget(profile.user_id)  # a bulk update sends no signal
     return profile
 
 

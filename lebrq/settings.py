@@ -198,6 +198,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+# Seconds a user's row (password left out) stays cached for authentication instead of a query
+# per request (accounts/user_cache.py); dropped whenever the user changes. Only a cache every
+# worker shares can be told of a suspension: 0 (off) unless REDIS_URL is set.
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import user_cache
 from accounts.choices import Role
 from accounts.models import User, VendorProfile
 from bookings import catalog_services
@@ -205,6 +206,7 @@ def vendor_suspend(*, vendor_id: int, until: datetime | None) -> VendorProfile:
     vendor.suspended_until = until
     vendor.save(update_fields=["suspended_until", "updated_at"])
     User.objects.filter(pk=vendor.user_id).update(suspended_until=until)
+    user_cache.forget(vendor.user_id)  # a bulk update sends no signal
     return vendor
 
 
