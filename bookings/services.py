@@ -1,10 +1,12 @@
 """Booking workflows: create without double-booking, and move through the status lifecycle."""
 
+import hashlib
+import json
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, fields, is_dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -374,21 +376,54 @@ def _first_clash(space: Space, start: datetime, end: datetime) -> Booking | None
     return clashes.only("booking_reference").first()
 
 
+def _canonical(value: Any) -> Any:
+    """A JSON-ready form in which equal requests are equal: instants in UTC, decimals by
+    value (2 and 2.00 are one quantity), dataclasses and mappings with sorted keys."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    return value
+
+
+def request_fingerprint(request: BookingRequest) -> str:
+    """SHA-256 of the whole validated request (every field the endpoint accepts, with its
+    add-ons, options, guests and pickup points), so a replayed Idempotency-Key is checked
+    against all of it. Add-ons are listed once each, so their order is not part of it."""
+    body = _canonical(request)
+    body["items"] = sorted(body["items"], key=lambda line: line["item_id"])
+    encoded = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
 def _existing_for_key(
     user: User, idempotency_key: str | None, request: BookingRequest
 ) -> Booking | None:
     """The booking an earlier request with this key made, if the request is the same one: its
-    fingerprint (space, window, attendees, event type) must match what was booked, else 422."""
+    fingerprint (request_fingerprint) must match, else 422. A booking from before fingerprints
+    were kept is compared on what it stored (space, window, attendees, event type)."""
     if not idempotency_key:
         return None
     existing = Booking.objects.filter(user=user, idempotency_key=idempotency_key).first()
-    if existing is not None and (
-        existing.space_id,
-        existing.start_datetime,
-        existing.end_datetime,
-        existing.attendees,
-        existing.event_type,
-    ) != (request.space_id, request.start, request.end, request.attendees, request.event_type):
+    if existing is None:
+        return None
+    if existing.idempotency_fingerprint:
+        same = existing.idempotency_fingerprint == request_fingerprint(request)
+    else:
+        same = (
+            existing.space_id,
+            existing.start_datetime,
+            existing.end_datetime,
+            existing.attendees,
+            existing.event_type,
+        ) == (request.space_id, request.start, request.end, request.attendees, request.event_type)
+    if not same:
         raise IdempotencyKeyReused
     return existing
 
@@ -499,6 +534,7 @@ def _insert_booking(
         total_amount=total,
         advance_amount=policies.advance_payment().share_of(total),
         idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=request_fingerprint(request) if idempotency_key else "",
         attendees=request.attendees,
         event_type=request.event_type,
         booking_type=request.booking_type,

@@ -137,6 +137,12 @@ class Booking(models.Model):
     idempotency_key = models.CharField(  # noqa: DJ001
         max_length=128, null=True, blank=True, editable=False
     )
+    # SHA-256 of the whole normalized request that made the booking with that key
+    # (services.request_fingerprint): a replay with the key must carry the same request. Empty
+    # on keyless bookings and rows from before it was kept (those compare the booked fields).
+    idempotency_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", db_default="", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
