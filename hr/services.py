@@ -368,11 +368,20 @@ def _refuse_if_locked(staff_id: int, start: date, end: date) -> None:
         raise PayrollLocked("The payroll of a month this leave falls in is locked.")
 
 
+# A leave longer than a year is a mistake (or an attack): the days column holds 99999.9 and
+# approving one checks every payroll month it touches, one condition a month.
+LEAVE_MAX_DAYS = 366
+
+
 def leave_apply(
     *, staff_id: int, leave_type: str, start_date: date, end_date: date, reason: str = ""
 ) -> Leave:
     if start_date > end_date:
         raise InvalidInput.for_field("end_date", "Start date must be before or equal to end date")
+    if leave_days(start_date, end_date) > LEAVE_MAX_DAYS:
+        raise InvalidInput.for_field(
+            "end_date", f"A leave lasts at most {LEAVE_MAX_DAYS} days; apply again for more."
+        )
     with transaction.atomic():
         staff = Staff.objects.select_for_update().filter(pk=staff_id).first()
         if staff is None:

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from hr.choices import AttendanceStatus, LeaveStatus, LeaveType, PayrollStatus, SalaryType
 from hr.models import Attendance, Leave, Office, Payroll, Staff
-from lebrq.api.fields import NaiveUtcDateTimeField
+from lebrq.api.fields import DateBoundField, NaiveUtcDateTimeField, StoredDateField
 from lebrq.api.serializers import LegacyModelSerializer
 
 
@@ -306,8 +306,8 @@ class PendingLeaveSerializer(serializers.ModelSerializer[Leave]):
 class LeaveApplySerializer(serializers.Serializer[dict[str, Any]]):
     staff_id = serializers.IntegerField(min_value=1)
     leave_type = serializers.ChoiceField(choices=LeaveType.choices)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = StoredDateField()
+    end_date = StoredDateField()
     reason = OptionalText(max_length=2000)
 
 
@@ -441,8 +441,9 @@ class StaffQuerySerializer(serializers.Serializer[dict[str, Any]]):
 
 class AttendanceQuerySerializer(serializers.Serializer[dict[str, Any]]):
     staff_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    start_date = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False)
+    # Bounds beyond what the database stores are moved inside it (0001-01-01: from the start).
+    start_date = DateBoundField(required=False)
+    end_date = DateBoundField(required=False)
     status = serializers.ChoiceField(choices=AttendanceStatus.choices, required=False)
     limit = _limit(100, 500)
     offset = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
@@ -454,8 +455,9 @@ class LeaveQuerySerializer(serializers.Serializer[dict[str, Any]]):
     # nothing, as the legacy's equality filter did.
     status = serializers.CharField(required=False, max_length=20)
     leave_type = serializers.CharField(required=False, max_length=20)
-    start_date = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False)
+    # Bounds beyond what the database stores are moved inside it (0001-01-01: from the start).
+    start_date = DateBoundField(required=False)
+    end_date = DateBoundField(required=False)
     limit = _limit(100, 500)
     offset = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
 

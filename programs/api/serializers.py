@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from bookings.choices import ProgramType, SubscriptionType
 from bookings.models import Program, ProgramParticipant
-from lebrq.api.fields import NaiveUtcDateTimeField
+from lebrq.api.fields import DateBoundField, NaiveUtcDateTimeField, VenueLocalDateTimeField
 from lebrq.api.serializers import LegacyModelSerializer
 from programs.models import MAX_TICKETS_PER_SCHEDULE, Event, TicketType
 from programs.tickets import ticket_code
@@ -30,8 +30,9 @@ class ParticipantAddSerializer(serializers.Serializer[Any]):
         max_length=16, required=False, allow_blank=True, allow_null=True
     )
     ticket_quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
-    start_date = serializers.DateTimeField(required=False, allow_null=True)
-    end_date = serializers.DateTimeField(required=False, allow_null=True)
+    # A moment the database and the venue's zone can hold (year 1 overflowed into a 500).
+    start_date = VenueLocalDateTimeField(required=False, allow_null=True)
+    end_date = VenueLocalDateTimeField(required=False, allow_null=True)
     amount_paid = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -160,8 +161,10 @@ class EventSerializer(LegacyModelSerializer[Event]):
 class DateWindowSerializer(serializers.Serializer[Any]):
     """The staff dashboards' optional window, as the legacy took it (YYYY-MM-DD)."""
 
-    date_from = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
-    date_to = serializers.DateField(input_formats=["%Y-%m-%d"], required=False)
+    # Bounds beyond what the database stores are moved inside it: a window in year 1 made
+    # its midnight in the venue's zone overflow (a 500).
+    date_from = DateBoundField(input_formats=["%Y-%m-%d"], required=False)
+    date_to = DateBoundField(input_formats=["%Y-%m-%d"], required=False)
 
 
 class TicketTypeSerializer(serializers.ModelSerializer[TicketType]):
