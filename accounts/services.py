@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import otp
 from accounts.choices import Role
 from accounts.models import BrokerProfile, OtpChallenge, User, VendorProfile
-from lebrq.errors import InvalidInput, NotFound
+from lebrq.errors import InvalidInput
 
 ACCOUNT_EXISTS = "An account with this username or e-mail exists."
 
@@ -127,12 +127,17 @@ def brokers_approve(*, profiles: QuerySet[BrokerProfile]) -> int:
     )
 
 
-def user_reset_password(*, mobile: str, code: str, new_password: str) -> User:
-    """Set a new password for the account of a mobile number whose OTP checks out."""
+def user_reset_password(*, mobile: str, code: str, new_password: str) -> User | None:
+    """Set a new password for the account of a mobile number whose OTP checks out; the
+    account, or None when no account has the number.
+
+    A number without an account is answered as one with (the caller cannot tell them apart,
+    issue 19): its code is spent and the password hashed all the same, so neither the answer
+    nor the time it takes says whether the number has an account. The legacy's 404 told
+    anyone holding a number's code that it had one; the reset screen shows its own success.
+    """
     challenge = otp.otp_verify(mobile=mobile, code=code)
     user = User.objects.filter(mobile=otp.e164(challenge.mobile)).first()
-    if user is None:
-        raise NotFound("No account found with this mobile number", code="account_not_found")
     try:
         validate_password(new_password, user)
     except DjangoValidationError as exc:
@@ -145,6 +150,10 @@ def user_reset_password(*, mobile: str, code: str, new_password: str) -> User:
         )
         if not spent:
             raise InvalidInput.for_field("otp", otp.EXPIRED, code="otp_invalid")
+        if user is None:
+            # The hashing a real reset does (PBKDF2 in production), on a throwaway user.
+            User().set_password(new_password)
+            return None
         user.set_password(new_password)
         user.save(update_fields=["password"])
     return user

@@ -66,6 +66,8 @@ from lebrq.api.throttling import (
 from lebrq.api.views import PublicAPIView
 
 BROKER_PENDING = "Your broker account is pending admin approval."
+# True whether or not the number has an account (the screens show their own success text).
+RESET_ANSWER = "If this mobile number has an account, its password has been reset."
 BROKER_PENDING_ON_SIGNUP = (
     "Your broker account registration is pending admin approval. "
     "You will be notified once approved."
@@ -282,10 +284,11 @@ class ResetPasswordView(PublicAPIView):
         serializer = ResetPasswordSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # The same answer whether or not the number has an account (services.user_reset_password).
         user_reset_password(
             mobile=data["mobile"], code=data["otp"], new_password=data["new_password"]
         )
-        return Response({"success": True, "message": "Password reset successfully"})
+        return Response({"success": True, "message": RESET_ANSWER})
 
 
 class DemoUserView(PublicAPIView):
