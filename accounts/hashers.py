@@ -1,4 +1,10 @@
-"""Verify-only password hasher for the legacy backend's passlib hashes.
+"""Password hashers: Django's PBKDF2 at a lower CPU priority, and a verify-only one for the
+legacy backend's passlib hashes.
+
+Both compute PBKDF2 through lebrq.low_priority: a login or sign-up flood makes the server hash
+passwords, and those hashes must not take the CPU from everyone else's requests.
+
+The legacy backend's hashes:
 
 The legacy stored `$pbkdf2-sha256$<rounds>$<salt>$<checksum>` (passlib's pbkdf2_sha256:
 PBKDF2-HMAC-SHA256, salt and checksum in passlib's "adapted base64": standard base64 with
@@ -18,8 +24,10 @@ import hashlib
 import hmac
 from typing import Any
 
-from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
+from django.contrib.auth.hashers import BasePasswordHasher, PBKDF2PasswordHasher, mask_hash
 from django.utils.translation import gettext_noop as _
+
+from lebrq.low_priority import run_low_priority
 
 ALGORITHM = "legacy_pbkdf2_sha256"
 LEGACY_PREFIX = "$pbkdf2-sha256$"
@@ -57,6 +65,16 @@ def legacy_hash(encoded: str) -> str:
     return LEGACY_PREFIX + encoded.removeprefix(ALGORITHM + "$")
 
 
+class LowPriorityPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """Django's PBKDF2-SHA256 (same algorithm name, iterations and hashes, so either checks
+    the other's), computed on a low-priority thread. Listed in its place in PASSWORD_HASHERS:
+    hashers are found by algorithm name, and a later one of the same name would win."""
+
+    def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
+        parent_encode = super().encode
+        return run_low_priority(parent_encode, password, salt, iterations)
+
+
 class LegacyPBKDF2SHA256PasswordHasher(BasePasswordHasher):
     """Checks the legacy backend's passlib pbkdf2_sha256 hashes; never makes one."""
 
@@ -84,8 +102,13 @@ class LegacyPBKDF2SHA256PasswordHasher(BasePasswordHasher):
             expected = ab64_decode(decoded["hash"])
         except (ValueError, AssertionError, binascii.Error):
             return False
-        actual = hashlib.pbkdf2_hmac(
-            "sha256", password.encode("utf-8"), salt, decoded["iterations"], len(expected)
+        actual = run_low_priority(
+            hashlib.pbkdf2_hmac,
+            "sha256",
+            password.encode("utf-8"),
+            salt,
+            decoded["iterations"],
+            len(expected),
         )
         return hmac.compare_digest(actual, expected)
 

@@ -234,10 +234,22 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Django's hashers, then the verify-only one for the legacy backend's passlib hashes: new
 # hashes use the first, and a legacy hash is replaced by it at its owner's next login.
+# Django's PBKDF2 is there as accounts.hashers.LowPriorityPBKDF2PasswordHasher (the same
+# hashes, computed at a lower CPU priority), in its place: hashers are found by algorithm
+# name, and a later one of the same name would win.
 PASSWORD_HASHERS = [
-    *global_settings.PASSWORD_HASHERS,
+    "accounts.hashers.LowPriorityPBKDF2PasswordHasher",
+    *(
+        hasher
+        for hasher in global_settings.PASSWORD_HASHERS
+        if hasher != "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    ),
     "accounts.hashers.LegacyPBKDF2SHA256PasswordHasher",
 ]
+# How much lower (a nice increment, 1-19) the CPU priority of password hashing and picture
+# re-encoding is than that of answering requests (lebrq/low_priority.py): under a login or
+# upload flood the other requests keep the CPU. 0 runs that work in the request's thread.
+LOW_PRIORITY_NICE = env.int("LOW_PRIORITY_NICE", default=10)
 # Cut-over (docs/CUTOVER.md): bearer tokens the legacy backend signed with this secret are
 # accepted until LEGACY_JWT_ACCEPT_UNTIL (ISO 8601; naive means TIME_ZONE); with either empty,
 # never.

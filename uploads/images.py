@@ -12,6 +12,7 @@ from django.conf import settings
 from PIL import Image, ImageOps
 
 from lebrq.errors import Unavailable
+from lebrq.low_priority import run_low_priority
 from uploads.decoding import decoding
 from uploads.exceptions import UploadRejected
 from uploads.filetypes import FileType
@@ -67,7 +68,12 @@ def reencode_image(
             animated = getattr(image, "is_animated", False)
             # An animation is re-encoded frame by frame: about two frames live at once.
             with decoding(image.width * image.height * (2 if animated else 1)):
-                return _reencode(image, destination, pillow_format, thumbnail, max_side)
+                # Decoding happens in here (Pillow loads lazily): on a low-priority thread,
+                # so a flood of large pictures does not slow everyone's requests. The memory
+                # is reserved first, in this thread, so no such thread waits for it.
+                return run_low_priority(
+                    _reencode, image, destination, pillow_format, thumbnail, max_side
+                )
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(label) from exc
     except (UploadRejected, Unavailable):
