@@ -58,8 +58,46 @@ def test_nginx_site_redirects_to_the_https_port_when_it_is_not_443():
     assert "return 301 https://$host:19443$request_uri;" in render(https_listen="127.0.0.1:19443")
 
 
+def upstream_block(site: str) -> str:
+    return site[site.index("upstream lebrq_app {") :].split("}", 1)[0]
+
+
+def test_nginx_site_proxies_to_one_app_server_by_default():
+    servers = re.findall(r"^    server (.*);$", upstream_block(render()), re.M)
+
+    # The same socket twice: a retiring worker's dropped GET is retried once (see the site).
+    assert servers == ["127.0.0.1:8000 max_fails=0", "127.0.0.1:8000 max_fails=0 backup"]
+
+
+def test_nginx_site_balances_over_every_upstream_given():
+    site = render(upstream=["10.0.0.1:8000", "10.0.0.2:8000"])
+
+    servers = re.findall(r"^    server (.*);$", upstream_block(site), re.M)
+    assert servers == [
+        "10.0.0.1:8000 max_fails=0",
+        "10.0.0.2:8000 max_fails=0",
+        "10.0.0.1:8000 max_fails=0 backup",
+        "10.0.0.2:8000 max_fails=0 backup",
+    ]
+    assert site.count("upstream lebrq_app {") == 1
+
+
+def test_nginx_site_command_takes_a_repeated_upstream_option(tmp_path):
+    command = [sys.executable, "manage.py", "nginx_site", "--server-name", "localhost"]
+    command += ["--certificate", "c.pem", "--certificate-key", "k.pem"]
+    command += ["--upstream", "127.0.0.1:19611", "--upstream", "127.0.0.1:19612"]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+
+    site = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+
+    block = upstream_block(site.stdout)
+    assert "server 127.0.0.1:19611 max_fails=0;" in block
+    assert "server 127.0.0.1:19612 max_fails=0;" in block
+
+
 @pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed (make e2e does)")
-def test_rendered_nginx_site_passes_nginx_t(tmp_path):
+@pytest.mark.parametrize("upstream", ["127.0.0.1:8000", ["127.0.0.1:8001", "127.0.0.1:8002"]])
+def test_rendered_nginx_site_passes_nginx_t(tmp_path, upstream):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     openssl = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
     subprocess.run(
@@ -70,6 +108,7 @@ def test_rendered_nginx_site_passes_nginx_t(tmp_path):
     site = tmp_path / "lebrq.conf"
     site.write_text(
         render(
+            upstream=upstream,
             http_listen="127.0.0.1:19980",
             https_listen="127.0.0.1:19981",
         )

@@ -1,4 +1,5 @@
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,19 @@ def render_site(
     server_name: str,
     certificate: str,
     certificate_key: str,
-    upstream: str,
+    upstream: str | Sequence[str],
     http_listen: str,
     https_listen: str,
 ) -> str:
-    """deploy/nginx/lebrq.conf with its placeholders filled from the arguments and settings."""
+    """deploy/nginx/lebrq.conf with its placeholders filled from the arguments and settings.
+
+    `upstream` is one app server's address or several: a template line naming @UPSTREAM@ is
+    repeated once per server, so one server renders exactly as before and several share the
+    one upstream block (round robin; a refused connection is retried on the next).
+    """
+    upstreams = [upstream] if isinstance(upstream, str) else list(upstream)
+    if not upstreams:
+        raise CommandError("Name at least one upstream.")
     https_port = https_listen.rsplit(":", 1)[-1]
     values = {
         "SERVER_NAME": server_name,
@@ -26,7 +35,6 @@ def render_site(
         "HTTPS_HOST": "$host" if https_port == "443" else f"$host:{https_port}",
         "TLS_CERTIFICATE": certificate,
         "TLS_CERTIFICATE_KEY": certificate_key,
-        "UPSTREAM": upstream,
         "MAX_BODY_SIZE_MB": str(settings.MAX_BODY_SIZE_MB),
         "UPLOAD_MAX_BODY_SIZE_MB": str(settings.UPLOAD_MAX_BODY_SIZE_MB),
         "UPLOAD_PATH_REGEX": settings.UPLOAD_PATH_REGEX,
@@ -40,11 +48,15 @@ def render_site(
         "X_ACCEL_PREFIX": settings.X_ACCEL_PREFIX,
         "INVOICE_X_ACCEL_PREFIX": settings.INVOICE_X_ACCEL_PREFIX,
     }
-    lines = []
+    lines: list[str] = []
     for line in TEMPLATE.read_text().splitlines(keepends=True):
         if line.startswith("#"):
             continue  # the header explains the placeholders, which are gone once rendered
-        lines.append(re.sub(r"@([A-Z_]+)@", lambda m: values.get(m[1], m[0]), line))
+        filled = re.sub(r"@([A-Z_]+)@", lambda m: values.get(m[1], m[0]), line)
+        if "@UPSTREAM@" in filled:
+            lines.extend(filled.replace("@UPSTREAM@", address) for address in upstreams)
+        else:
+            lines.append(filled)
     site = "".join(lines).lstrip("\n")
     if leftover := re.findall(r"@[A-Z_]+@", site):
         raise CommandError(f"The template uses placeholders this command does not fill: {leftover}")
@@ -61,7 +73,11 @@ class Command(BaseCommand):
         parser.add_argument("--server-name", required=True)
         parser.add_argument("--certificate", required=True, help="PEM certificate chain")
         parser.add_argument("--certificate-key", required=True)
-        parser.add_argument("--upstream", default="127.0.0.1:8000", help="gunicorn's address")
+        parser.add_argument(
+            "--upstream",
+            action="append",
+            help="gunicorn's address (default 127.0.0.1:8000); repeat it for several app servers",
+        )
         parser.add_argument("--http-listen", default="80")
         parser.add_argument("--https-listen", default="443")
 
@@ -71,7 +87,7 @@ class Command(BaseCommand):
                 server_name=options["server_name"],
                 certificate=options["certificate"],
                 certificate_key=options["certificate_key"],
-                upstream=options["upstream"],
+                upstream=options["upstream"] or ["127.0.0.1:8000"],
                 http_listen=options["http_listen"],
                 https_listen=options["https_listen"],
             ),
