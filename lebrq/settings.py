@@ -287,10 +287,40 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files on object storage (docs/SCALING.md, Files), so that every app server sees every file:
+# with a bucket, uploads and their previews go to it under media/ and the rendered PDFs
+# (invoices, receipts, salary slips, vendor sheets) under invoices/, instead of MEDIA_ROOT and
+# INVOICE_DIR; downloads answer 302 to a presigned URL after the access check. Without one
+# (`make run`, the suite) nothing changes. Keys: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+# from the environment (django-storages reads them), else boto3's chain (an instance role).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _bucket_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        # S3-compatible services (MinIO, R2, moto...): their URL; empty for AWS itself.
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        # "path" for services without virtual-hosted buckets; empty: botocore decides.
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        # Seconds a presigned download URL works (a video being watched needs it meanwhile).
+        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=600),
+        # Uploads are sent in parts of this many MiB, this many at once (memory: about
+        # 2 x concurrency x part size per upload in progress).
+        "multipart_chunk_mb": env.int("AWS_S3_MULTIPART_CHUNK_MB", default=8),
+        "upload_concurrency": env.int("AWS_S3_UPLOAD_CONCURRENCY", default=2),
+    }
+    STORAGES["default"] = {
+        "BACKEND": "lebrq.bucket_storage.BucketStorage",
+        "OPTIONS": {**_bucket_options, "location": "media"},
+    }
+    STORAGES["invoices"] = {
+        "BACKEND": "lebrq.bucket_storage.BucketStorage",
+        "OPTIONS": {**_bucket_options, "location": "invoices"},
+    }
 SERVESTATIC_AUTOREFRESH = DEBUG
 
 # Uploads go to disk after this many bytes, so a request never holds a whole file in memory.
