@@ -31,6 +31,7 @@ from bookings.models import Booking, InvoiceEdit
 from bookings.models.invoices import MAX_EDIT_ITEMS, MAX_GST_RATE
 from bookings.tasks import invoice_render
 from lebrq.errors import InvalidInput, NotFound
+from lebrq.object_storage import pdf_bucket, pdf_exists, pdf_name
 
 # GET /admin/invoices was unbounded in the legacy (every booking, each with a query): it
 # answers the newest this many bookings that match its filters.
@@ -127,11 +128,17 @@ def keep_superseded(booking: Booking) -> Path | None:
     a customer may already hold is kept apart, in `superseded/`, stamped with the time it was
     replaced. None when it was never rendered (nothing was sent, nothing to keep)."""
     current = invoice_document(selectors.booking_get(booking.pk)).path
-    if not current.exists():
+    if not pdf_exists(current):
         return None
+    kept_name = f"{SUPERSEDED_FOLDER}/{timezone.now():%Y%m%dT%H%M%S%f}-{current.name}"
+    bucket = pdf_bucket()
+    if bucket is not None:
+        kept = current.parent / kept_name
+        bucket.copy(pdf_name(current), pdf_name(kept))  # copied inside the bucket
+        return kept
     folder = current.parent / SUPERSEDED_FOLDER
     folder.mkdir(exist_ok=True)
-    kept = folder / f"{timezone.now():%Y%m%dT%H%M%S%f}-{current.name}"
+    kept = current.parent / kept_name
     try:
         os.link(current, kept)  # the same bytes, no copy
     except OSError:

@@ -7,6 +7,8 @@ workers import this module to enqueue tasks and must stay free of it (~30 MB to 
 
 import fcntl
 import os
+import posixpath
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -16,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.tasks import task
+from django.utils import timezone
 
 from bookings import limits, selectors
 from bookings.models import Booking
+from lebrq.object_storage import BucketFiles, pdf_bucket, pdf_name
 
 
 @task()
@@ -58,8 +63,12 @@ def write_invoice_pdf(html: str, path: Path, *, keep_others_for: timedelta | Non
     Returns whether it rendered. Under a lock shared by every worker process and thread, so
     one version is rendered once however many tasks ask for it; written under a temporary
     name and renamed, so readers see no file or the whole file, never half of one. Any PDF
-    under INVOICE_DIR is written by this (payments' refund receipts too).
+    under INVOICE_DIR is written by this (payments' refund receipts too). With a bucket, the
+    same in the bucket (_write_pdf_to_bucket).
     """
+    bucket = pdf_bucket()
+    if bucket is not None:
+        return _write_pdf_to_bucket(bucket, html, pdf_name(path), keep_others_for=keep_others_for)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(path.parent / ".lock"):
         if path.exists():
@@ -84,6 +93,35 @@ def write_invoice_pdf(html: str, path: Path, *, keep_others_for: timedelta | Non
             # A download of the old version that is under way keeps its open file.
             old.unlink(missing_ok=True)
         return True
+
+
+def _write_pdf_to_bucket(
+    bucket: BucketFiles, html: str, name: str, *, keep_others_for: timedelta | None
+) -> bool:
+    """write_invoice_pdf for a bucket: rendered to a temporary file, then sent as one object.
+
+    An object appears whole or not at all, so no temporary name is needed; there is no lock
+    across machines either: two task workers asked for the same version at once may both
+    render it, and the second PUT replaces the first with the same document.
+    """
+    if bucket.exists(name):
+        return False
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as scratch:
+        rendered = Path(scratch) / "document.pdf"
+        _render_pdf(html, rendered)
+        with rendered.open("rb") as pdf:
+            bucket.save(name, File(pdf))
+    folder = posixpath.dirname(name)
+    oldest_kept = None if keep_others_for is None else timezone.now() - keep_others_for
+    for other in bucket.listdir(folder)[1]:
+        other_name = posixpath.join(folder, other)
+        if other_name == name or not other.endswith(".pdf"):
+            continue
+        if oldest_kept is not None and bucket.get_modified_time(other_name) >= oldest_kept:
+            continue
+        # A download under way keeps reading the object it started on.
+        bucket.delete(other_name)
+    return True
 
 
 def _render_pdf(html: str, target: Path) -> None:

@@ -193,7 +193,8 @@ def upload_store(
             upload.size = content.size
         upload.sha256 = _sha256(content)
         try:
-            # FileSystemStorage moves a spooled upload into place instead of copying it.
+            # FileSystemStorage moves a spooled upload into place instead of copying it; a
+            # bucket gets it as a multipart upload of bounded parts (lebrq.bucket_storage).
             upload.file.save(f"upload.{file_type.extension}", content, save=False)
             if file_type.is_image:
                 preview.flush()
