@@ -24,6 +24,8 @@ pytest_plugins = [
     "tests.messaging.fakes",
     # The whole suite's log, and the secrets it must not hold (tests/test_log_secrets.py).
     "tests.log_secrets",
+    # `s3_endpoint`, moto's S3 server on loopback, and `bucket`, STORAGES pointed at a bucket in it.
+    "tests.fake_s3",
 ]
 
 
