@@ -83,6 +83,15 @@ mariadb: ## start the local MariaDB if it is not answering
 		echo "Loading MariaDB time zone tables"; \
 		mariadb-tzinfo-to-sql /usr/share/zoneinfo 2>/dev/null | mariadb --protocol=tcp -h127.0.0.1 -uroot mysql; }
 
+.PHONY: redis
+redis: ## start the local Redis if it is not answering (installed if missing)
+	$(call apt-install,redis-server)
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+		echo "Starting Redis"; \
+		$(SUDO) redis-server /etc/redis/redis.conf; \
+		for i in $$(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null
+
 .PHONY: postgres
 postgres: ## start the local PostgreSQL if it is not answering
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
@@ -107,6 +116,13 @@ e2e: venv mariadb ## end to end over HTTPS on loopback: nginx (installed if miss
 e2e-admin: venv mariadb ## the staff workflow in Debian's Chromium (installed if missing); screenshots in tests/output/e2e-admin
 	$(call apt-install,chromium chromium-driver nginx)
 	$(TEST_ENV) $(BIN)/pytest tests/e2e/test_admin_browser.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# A Redis database of its own for the cluster's shared cache, emptied by every run.
+E2E_CLUSTER_REDIS_URL ?= redis://127.0.0.1:6379/13
+
+.PHONY: e2e-cluster
+e2e-cluster: venv mariadb redis ## two app servers behind one nginx, MariaDB primary + replica (private mariadbd), Redis: a booking race, a shared rate limit, a killed server, the replica's staff list (~1 min)
+	$(TEST_ENV) E2E_CLUSTER_REDIS_URL=$(E2E_CLUSTER_REDIS_URL) $(BIN)/pytest tests/e2e/test_cluster.py -p no:cacheprovider $(PYTEST_ARGS)
 
 $(VENV)/.stress-installed: requirements-stress.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-stress.txt

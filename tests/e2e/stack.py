@@ -288,7 +288,8 @@ class Nginx:
     site_env: dict[str, str]
     certificate: Path
     certificate_key: Path
-    upstream_port: int
+    # One app server's port, or several behind the one upstream (make e2e-cluster).
+    upstream_port: int | tuple[int, ...]
     http_port: int
     https_port: int
     process: subprocess.Popen[bytes] | None = None
@@ -297,13 +298,15 @@ class Nginx:
         prefix = self.workdir / "nginx"
         prefix.mkdir(exist_ok=True)
         site = prefix / "lebrq.conf"
+        ports = (self.upstream_port,) if isinstance(self.upstream_port, int) else self.upstream_port
+        upstreams = [arg for port in ports for arg in ("--upstream", f"127.0.0.1:{port}")]
         with site.open("w") as out:
             subprocess.run(
                 [
                     BIN / "python", "manage.py", "nginx_site", "--server-name", "localhost",
                     "--certificate", self.certificate,
                     "--certificate-key", self.certificate_key,
-                    "--upstream", f"127.0.0.1:{self.upstream_port}",
+                    *upstreams,
                     "--http-listen", f"127.0.0.1:{self.http_port}",
                     "--https-listen", f"127.0.0.1:{self.https_port}",
                 ],
