@@ -121,7 +121,7 @@ e2e-admin: venv mariadb ## the staff workflow in Debian's Chromium (installed if
 E2E_CLUSTER_REDIS_URL ?= redis://127.0.0.1:6379/13
 
 .PHONY: e2e-cluster
-e2e-cluster: venv mariadb redis ## two app servers behind one nginx, MariaDB primary + replica (private mariadbd), Redis: a booking race, a shared rate limit, a killed server, the replica's staff list (~1 min)
+e2e-cluster: venv mariadb redis ## two app servers behind one nginx, MariaDB primary + replica (private mariadbd), Redis, S3 (moto): a booking race, a shared rate limit, a killed server, the replica's staff list, ranged files across servers (~1 min)
 	$(TEST_ENV) E2E_CLUSTER_REDIS_URL=$(E2E_CLUSTER_REDIS_URL) $(BIN)/pytest tests/e2e/test_cluster.py -p no:cacheprovider $(PYTEST_ARGS)
 
 $(VENV)/.stress-installed: requirements-stress.txt $(VENV)/.installed

@@ -10,11 +10,14 @@ the throttles, the read-your-writes pins and the user cache. Checks:
 3. an app server killed (SIGKILL, master and workers) in the middle of load loses no
    request it accepted, and reads go on through the other server;
 4. the staff list reads the replica (a booking the replica has not applied yet is missing
-   from it, while the customer's own list, on the primary, has it).
+   from it, while the customer's own list, on the primary, has it);
+5. a file uploaded through one server is downloaded, with a range, through the other: files
+   are in an S3 bucket (moto's server mode on loopback), each server has its own disk.
 
 Every process is started here and stopped by pid; ports are in 19600-19699.
 """
 
+import logging
 import os
 import shutil
 import signal
@@ -43,6 +46,7 @@ from tests.e2e.stack import (
     self_signed_certificate,
     tls_context,
 )
+from tests.fake_s3 import ACCESS_KEY, REGION, SECRET_KEY, FakeBucket, new_bucket
 
 pytestmark = pytest.mark.e2e
 
@@ -51,6 +55,8 @@ PRIMARY_PORT = 19633
 REPLICA_PORT = 19634
 HTTP_PORT = 19680
 HTTPS_PORT = 19643
+S3_PORT = 19690
+S3_URL = f"http://127.0.0.1:{S3_PORT}"
 DATABASE = "lebrq_cluster_e2e"
 READER = ("lebrq_reader", "reader-e2e-password")
 STAFF = ("staff", "staff-pass-123")
@@ -68,6 +74,7 @@ class Cluster:
     servers: tuple[Gunicorn, Gunicorn]
     primary: MariaDB
     replica: MariaDB
+    bucket: FakeBucket
     certificate: Path
     _tokens: dict[str, str] = field(default_factory=dict)
 
@@ -122,14 +129,26 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
     replica = MariaDB(workdir / "replica", REPLICA_PORT, server_id=2, read_only=True)
     servers: list[Gunicorn] = []
     nginx: Nginx | None = None
+    s3 = s3_server()
     try:
+        bucket = new_bucket(S3_URL)
+        # Files in the one bucket (lebrq/settings.py), not on each server's disk: the demo
+        # data's too.
+        in_bucket = {
+            "AWS_STORAGE_BUCKET_NAME": bucket.name,
+            "AWS_S3_ENDPOINT_URL": S3_URL,
+            "AWS_S3_REGION_NAME": REGION,
+            "AWS_S3_ADDRESSING_STYLE": "path",
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        }
         for database in (primary, replica):
             database.install()
             database.start()
         primary.load_time_zones()
         replicate(primary, replica)
         database_url = primary.url(DATABASE)
-        prepare_database(app_environment(workdir, database_url))
+        prepare_database(app_environment(workdir, database_url, **in_bucket))
         # The app reads the replica with a SELECT-only account (docs/SCALING.md); made on
         # the primary, it reaches the replica by replication.
         user, password = READER
@@ -150,13 +169,14 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
                 # The race and the load book far more than a customer may hold or make.
                 THROTTLE_BOOKING_CREATE="100000/hour",
                 BOOKING_MAX_PENDING_PER_CUSTOMER="100000",
+                **in_bucket,
             )
             servers.append(Gunicorn(env, port, home / "gunicorn.log"))
             servers[-1].start()
         certificate, key = self_signed_certificate(workdir)
         nginx = Nginx(workdir, servers[0].env, certificate, key, APP_PORTS, HTTP_PORT, HTTPS_PORT)
         nginx.start()
-        yield Cluster((servers[0], servers[1]), primary, replica, certificate)
+        yield Cluster((servers[0], servers[1]), primary, replica, bucket, certificate)
     finally:
         if nginx is not None:
             nginx.stop()
@@ -166,7 +186,19 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
             database.stop()
             # ~120 MB each; pytest keeps its last three runs. The error log stays.
             shutil.rmtree(database.datadir, ignore_errors=True)
+        s3.stop()
         cache.flushdb()
+
+
+def s3_server() -> Any:
+    """moto's S3 server in a thread of this process at S3_URL, started (tests/fake_s3.py's
+    takes a free port; the cluster keeps to its own range). The caller stops it."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=S3_PORT, verbose=False)
+    server.start()
+    return server
 
 
 def free_day(offset: int) -> date:
@@ -351,6 +383,18 @@ def kill_server(server: Gunicorn) -> int:
     return len(victims)
 
 
+def wait_for_access_line(server: Gunicorn, since: int, needle: str, timeout: float = 5) -> bool:
+    """Whether `server` logs a request whose access line has `needle` (lines are written as
+    the answer goes out: give the last one a moment)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = server.log.read_text()[since:].splitlines()
+        if any('"logger": "lebrq.access"' in line and needle in line for line in lines):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def access_lines(server: Gunicorn, since: int) -> int:
     return server.log.read_text()[since:].count('"logger": "lebrq.access"')
 
@@ -427,6 +471,7 @@ def test_the_staff_list_is_read_from_the_replica(cluster):
         # The staff account logged in (a write) within STICKY_SECONDS maybe: let that pin go.
         time.sleep(STICKY_SECONDS + 0.5)
         selects_before = int(cluster.replica.status("Com_select"))
+        logs_before = [len(server.log.read_text()) for server in cluster.servers]
         staff_lists = [
             staff_client.get("/api/admin/bookings", params={"page_size": 100}, headers=staff)
             for _ in range(4)  # round robin: both servers
@@ -453,5 +498,42 @@ def test_the_staff_list_is_read_from_the_replica(cluster):
     assert booking_id in [row["id"] for row in caught_up.json()["items"]]
     # The replica's own count of SELECTs: those lists ran theirs there (replication runs none).
     assert selects_after - selects_before >= len(staff_lists)
+    # nginx sent those lists to both servers.
+    for server, since in zip(cluster.servers, logs_before, strict=True):
+        assert wait_for_access_line(server, since, '"route": "api/admin/bookings"')
     [status] = slave_status(cluster.replica)
     assert (status["Slave_IO_Running"], status["Slave_SQL_Running"]) == ("Yes", "Yes")
+
+
+# --- 5. Files in the bucket, whichever server stored them ----------------------------------
+
+
+def test_a_file_uploaded_through_one_server_is_downloaded_with_a_range_through_the_other(
+    cluster,
+):
+    content = b"%PDF-1.4\n" + os.urandom(300_000)  # every range distinguishable
+    auth = cluster.customer()
+    first, second = cluster.servers
+    with cluster.direct(first) as through_first, cluster.direct(second) as through_second:
+        upload = through_first.post(
+            "/api/uploads/files",
+            files={"file": ("report.pdf", content, "application/pdf")},
+            headers=auth,
+        )
+        assert upload.status_code == 201, upload.text
+        download = through_second.get(upload.json()["url"], headers=auth)
+    # The second server checks access and sends the client to the bucket (presigned).
+    assert download.status_code == 302, download.text
+    location = download.headers["location"]
+    assert location.startswith(f"{S3_URL}/{cluster.bucket.name}/media/")
+    ranged = httpx.get(location, headers={"Range": "bytes=1000-1999"})
+
+    assert ranged.status_code == 206
+    assert ranged.headers["content-range"] == f"bytes 1000-1999/{len(content)}"
+    assert ranged.content == content[1000:2000]
+    key = location.split("?")[0].removeprefix(f"{S3_URL}/{cluster.bucket.name}/")
+    assert cluster.bucket.read(key) == content
+    # Neither server kept it on its own disk.
+    for server in cluster.servers:
+        media = Path(server.env["MEDIA_ROOT"])
+        assert not media.exists() or [p for p in media.rglob("*") if p.is_file()] == []
