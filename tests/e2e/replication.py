@@ -8,6 +8,7 @@ which (log_bin) only a restart turns on, and the shared server runs without one.
 
 import os
 import pwd
+import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -55,6 +56,10 @@ class MariaDB:
         )  # fmt: skip
 
     def start(self, timeout: float = 60) -> None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                # Else the checks would run against whatever that is (a server left running).
+                raise RuntimeError(f"port {self.port} is taken: stop what listens there first")
         options = [
             "--no-defaults",
             f"--user={_os_user()}",
