@@ -164,6 +164,10 @@ bench-bookings: venv mariadb bench-tools ## p50/p95 of booking list pages 1 and 
 bench-files: venv bench-tools ## worker RSS and throughput while serving/receiving a 1 GiB file
 	$(BIN)/python -m tests.bench.bench_files $(BENCH_ARGS)
 
+.PHONY: bench-object-storage
+bench-object-storage: venv bench-tools ## worker RSS while a 1 GiB upload goes to an S3 bucket (moto on loopback); redirect latency
+	$(BIN)/python -m tests.bench.bench_object_storage $(BENCH_ARGS)
+
 .PHONY: bench-images
 bench-images: venv ## peak memory of re-encoding one uploaded image, by pixel count
 	$(BIN)/python -m tests.bench.bench_images $(BENCH_ARGS)
