@@ -10,7 +10,12 @@ from django.utils.functional import LazyObject, empty
 
 from lebrq import metrics, request_context
 from lebrq.api.exceptions import service_unavailable
-from lebrq.middleware import GetResponse, MaybeAwaitableResponse, awaited_response
+from lebrq.middleware import (
+    GetResponse,
+    InlineMiddleware,
+    MaybeAwaitableResponse,
+    awaited_response,
+)
 
 BUSY = "The server is busy right now; please retry shortly."
 
@@ -81,7 +86,7 @@ class ConcurrencyLimitMiddleware:
             turns.release()
 
 
-class RequestFactsMiddleware:
+class RequestFactsMiddleware(InlineMiddleware):
     """Tells the request's telemetry (ops/telemetry.py) which route matched and who asked.
 
     The route is the URL pattern, not the path: bounded label values for the metrics, and no
@@ -89,24 +94,9 @@ class RequestFactsMiddleware:
     it (DRF's authentication, the admin's session): never a query of its own.
     """
 
-    async_capable = True
-    sync_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> MaybeAwaitableResponse:
-        if self.is_async:
-            return self.__acall__(request)
-        response = self.get_response(request)
-        _record_facts(request)
-        return response
-
-    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        response = await awaited_response(self.get_response(request))
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         _record_facts(request)
         return response
 
