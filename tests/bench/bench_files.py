@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.bench.server import (
     MB,
@@ -210,6 +211,26 @@ def curl(url: str, *args: str, token: str | None = None) -> tuple[str, int, floa
     return status, int(size), float(seconds)
 
 
+def curl_upload(
+    url: str, path: Path, content_type: str, token: str, response: Path
+) -> tuple[str, int, float, dict[str, Any]]:
+    """(status, bytes sent, seconds, answer) of a multipart upload of `path` as curl streams
+    it from disk (the answer goes through `response`, a file, not this process's memory)."""
+    out = subprocess.run(
+        [
+            "curl", "-sS", "-o", str(response),
+            "-w", "%{http_code} %{size_upload} %{time_total}",
+            "-H", f"Authorization: Bearer {token}",
+            "-F", f"file=@{path};type={content_type}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()  # fmt: skip
+    return out[0], int(out[1]), float(out[2]), json.loads(response.read_text())
+
+
 def curl_parallel(url: str, ranges: list[str], token: str) -> tuple[list[str], int, float]:
     command = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download}"]
     started = time.monotonic()
@@ -295,60 +316,25 @@ def run(size: int, port: int, workdir: Path, video_mib: int = 100) -> list[Resul
             return "206", total, seconds
 
         def upload() -> tuple[str, int, float]:
-            response = workdir / "upload-response.json"
-            command = [
-                "curl",
-                "-sS",
-                "-o",
-                str(response),
-                "-w",
-                "%{http_code} %{size_upload} %{time_total}",
-            ]
-            out = subprocess.run(
-                [
-                    *command,
-                    "-H",
-                    f"Authorization: Bearer {token}",
-                    "-F",
-                    f"file=@{big};type=video/mp4",
-                    f"{base}/api/uploads/files",
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            body = json.loads(response.read_text())
-            assert out[0] == "201", body
+            status, sent, seconds, body = curl_upload(
+                f"{base}/api/uploads/files", big, "video/mp4", token,
+                workdir / "upload-response.json",
+            )  # fmt: skip
+            assert status == "201", body
             assert body["files"][0]["size"] == size, body
             assert body["files"][0]["sha256"] == sha256, body
-            return out[0], int(out[1]), float(out[2])
+            return status, sent, seconds
 
         def video_upload() -> tuple[str, int, float]:
-            response = workdir / "video-response.json"
-            out = subprocess.run(
-                [
-                    "curl",
-                    "-sS",
-                    "-o",
-                    str(response),
-                    "-w",
-                    "%{http_code} %{size_upload} %{time_total}",
-                    "-H",
-                    f"Authorization: Bearer {registered['staff_token']}",
-                    "-F",
-                    f"file=@{video};type=video/mp4",
-                    f"{base}/api/uploads/video",
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            body = json.loads(response.read_text())
-            assert out[0] == "201", body
+            status, sent, seconds, body = curl_upload(
+                f"{base}/api/uploads/video", video, "video/mp4", registered["staff_token"],
+                workdir / "video-response.json",
+            )  # fmt: skip
+            assert status == "201", body
             assert body["files"][0]["size"] == video_size, body
             assert body["files"][0]["sha256"] == video_sha256, body
             assert body["files"][0]["kind"] == "video", body
-            return out[0], int(out[1]), float(out[2])
+            return status, sent, seconds
 
         print("Measuring (worker RSS sampled every 20 ms):")
         measured(f"Django: download {size // MIB} MiB whole", whole)

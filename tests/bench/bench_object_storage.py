@@ -42,6 +42,7 @@ from tests.bench.bench_files import (
     MP4_HEADER,
     Result,
     _port_open,
+    curl_upload,
     server_env,
     write_big_file,
 )
@@ -138,29 +139,13 @@ def run(
         base = f"http://127.0.0.1:{port}"
 
         def upload_file(path: Path) -> tuple[str, int, float, dict[str, object]]:
-            response = workdir / "upload-response.json"
-            out = subprocess.run(
-                [
-                    "curl",
-                    "-sS",
-                    "-o",
-                    str(response),
-                    "-w",
-                    "%{http_code} %{size_upload} %{time_total}",
-                    "-H",
-                    f"Authorization: Bearer {token}",
-                    "-F",
-                    f"file=@{path};type=video/mp4",
-                    f"{base}/api/uploads/files",
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            body = json.loads(response.read_text())
-            assert out[0] == "201", body
+            status, sent, seconds, body = curl_upload(
+                f"{base}/api/uploads/files", path, "video/mp4", token,
+                workdir / "upload-response.json",
+            )  # fmt: skip
+            assert status == "201", body
             # The stored name ("path") with the file's own facts.
-            return out[0], int(out[1]), float(out[2]), {**body["files"][0], "path": body["path"]}
+            return status, sent, seconds, {**body["files"][0], "path": body["path"]}
 
         with gunicorn(port, env, workers=1, log=workdir / "gunicorn.log") as master:
             worker = only_worker(master)
