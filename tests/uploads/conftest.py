@@ -26,6 +26,15 @@ class Fetched:
 Fetch = Callable[..., Fetched]
 
 
+@pytest.fixture(autouse=True)
+def upload_temp_dir(settings, tmp_path_factory):
+    """Spooled uploads and re-encoded images go here (beside, not in, the test's tmp_path,
+    which some tests check is empty), so tests can see nothing is left."""
+    temp_dir = tmp_path_factory.mktemp("upload-tmp")
+    settings.FILE_UPLOAD_TEMP_DIR = str(temp_dir)
+    return temp_dir
+
+
 def _auth_headers(user, headers: dict[str, str] | None) -> dict[str, str]:
     headers = dict(headers or {})
     if user is not None:

@@ -26,11 +26,6 @@ from uploads.models import Upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def upload_temp_dir(settings, tmp_path):
-    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
-
-
 def png_file(size=(40, 30)) -> SimpleUploadedFile:
     return SimpleUploadedFile("a.png", image_bytes("PNG", size=size), "image/png")
 

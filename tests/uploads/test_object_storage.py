@@ -30,14 +30,6 @@ MIB = 1024 * 1024
 CONTENT = b"%PDF-1.4\n" + os.urandom(300_000)
 
 
-@pytest.fixture(autouse=True)
-def upload_temp_dir(settings, tmp_path):
-    temp_dir = tmp_path / "upload-tmp"
-    temp_dir.mkdir()
-    settings.FILE_UPLOAD_TEMP_DIR = str(temp_dir)
-    return temp_dir
-
-
 def post(client, url, name: str, content: bytes, content_type: str):
     file = SimpleUploadedFile(name, content, content_type)
     return client.post(url, {"file": [file]}, format="multipart")

@@ -19,14 +19,6 @@ PNG = ("poster.png", image_bytes("PNG", size=(30, 20)), "image/png")
 MP4 = ("clip.mp4", MP4_BYTES, "video/mp4")
 
 
-@pytest.fixture(autouse=True)
-def upload_temp_dir(settings, tmp_path):
-    temp_dir = tmp_path / "upload-tmp"
-    temp_dir.mkdir()
-    settings.FILE_UPLOAD_TEMP_DIR = str(temp_dir)
-    return temp_dir
-
-
 def post(client, url, *files, field="file", **data):
     payload = {field: [SimpleUploadedFile(n, c, t) for n, c, t in files], **data}
     return client.post(url, payload, format="multipart")

@@ -30,15 +30,6 @@ IMAGE_URL = "/api/uploads/image"
 FILES_URL = "/api/uploads/files"
 
 
-@pytest.fixture(autouse=True)
-def upload_temp_dir(settings, tmp_path):
-    """Spooled uploads and re-encoded images go here, so tests can see nothing is left."""
-    temp_dir = tmp_path / "upload-tmp"
-    temp_dir.mkdir()
-    settings.FILE_UPLOAD_TEMP_DIR = str(temp_dir)
-    return temp_dir
-
-
 def post(client, url, *files: tuple[str, bytes, str], field: str = "file"):
     uploads = [
         SimpleUploadedFile(name, content, content_type) for name, content, content_type in files
