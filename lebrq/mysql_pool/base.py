@@ -8,7 +8,8 @@ connections per process, and the next request's thread takes it.
 
 Written here because Django pools only PostgreSQL (psycopg's pool), and the maintained MySQL
 option (django-db-connection-pool) pools through SQLAlchemy, whose import costs each worker
-~28 MiB, more than the pool saves.
+~28 MiB, more than the pool saves (in a venv with sqlalchemy: RSS from /proc/self/statm before
+and after `import sqlalchemy.pool`, 8.5 -> 36.6 MiB on 2026-12-05).
 """
 
 import logging
