@@ -73,9 +73,11 @@ def test_nginx_site_balances_over_every_upstream_given():
     site = render(upstream=["10.0.0.1:8000", "10.0.0.2:8000"])
 
     servers = re.findall(r"^    server (.*);$", upstream_block(site), re.M)
+    # A dead host among several is skipped for 10 s after three failures; the backups never
+    # count failures, so some server is always tried.
     assert servers == [
-        "10.0.0.1:8000 max_fails=0",
-        "10.0.0.2:8000 max_fails=0",
+        "10.0.0.1:8000 max_fails=3 fail_timeout=10s",
+        "10.0.0.2:8000 max_fails=3 fail_timeout=10s",
         "10.0.0.1:8000 max_fails=0 backup",
         "10.0.0.2:8000 max_fails=0 backup",
     ]
@@ -91,8 +93,8 @@ def test_nginx_site_command_takes_a_repeated_upstream_option(tmp_path):
     site = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
 
     block = upstream_block(site.stdout)
-    assert "server 127.0.0.1:19611 max_fails=0;" in block
-    assert "server 127.0.0.1:19612 max_fails=0;" in block
+    assert "server 127.0.0.1:19611 max_fails=3 fail_timeout=10s;" in block
+    assert "server 127.0.0.1:19612 max_fails=3 fail_timeout=10s;" in block
 
 
 @pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed (make e2e does)")

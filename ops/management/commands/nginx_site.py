@@ -47,6 +47,10 @@ def render_site(
         "INVOICE_DIR": str(settings.INVOICE_DIR).rstrip("/"),
         "X_ACCEL_PREFIX": settings.X_ACCEL_PREFIX,
         "INVOICE_X_ACCEL_PREFIX": settings.INVOICE_X_ACCEL_PREFIX,
+        # One server is never marked down; of several, a dead one is skipped (see the template).
+        "UPSTREAM_FAILURES": "max_fails=0"
+        if len(upstreams) == 1
+        else "max_fails=3 fail_timeout=10s",
     }
     lines: list[str] = []
     for line in TEMPLATE.read_text().splitlines(keepends=True):
