@@ -114,6 +114,14 @@ class BucketStorage(S3Storage):  # type: ignore[misc]  # django-storages ships n
             CopySource={"Bucket": self.bucket_name, "Key": source_key}
         )
 
+    def bucket_identity(self) -> tuple[str, str]:
+        """Which bucket this is (endpoint, name): the storages of one bucket share it."""
+        return (self.endpoint_url or "", self.bucket_name)
+
+    def check_reachable(self) -> None:
+        """Raise unless the bucket answers a HeadBucket with these credentials."""
+        self.connection.meta.client.head_bucket(Bucket=self.bucket_name)
+
     def download_url(
         self,
         name: str,

@@ -41,6 +41,10 @@ class BucketFiles(Protocol):
 
     def copy(self, source: str, target: str) -> None: ...
 
+    def bucket_identity(self) -> tuple[str, str]: ...
+
+    def check_reachable(self) -> None: ...
+
     def download_url(
         self,
         name: str,

@@ -17,6 +17,7 @@ from lebrq import metrics
 from lebrq.api.exceptions import DATABASE_UNAVAILABLE, error_body
 from lebrq.api.views import PublicAPIView
 from ops.memory import MemoryReader, MiB, process_rss_bytes
+from ops.readiness import check_bucket, check_cache
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +37,22 @@ class LivenessView(HealthView):
         return Response({"status": "ok"})
 
 
-_Checks = inline_serializer("ReadinessChecks", {"database": serializers.CharField()})
+_Checks = inline_serializer(
+    "ReadinessChecks",
+    {
+        "database": serializers.CharField(),
+        "cache": serializers.CharField(required=False),
+        "storage": serializers.CharField(required=False),
+    },
+)
 
 
 class ReadinessView(HealthView):
-    """Ready to serve: the database answers `SELECT 1` (within DB_CONNECT_TIMEOUT)."""
+    """Ready to serve: the database answers `SELECT 1` (within DB_CONNECT_TIMEOUT); else 503.
+
+    With a shared cache or a bucket configured, `checks` names them too and `status` is
+    "degraded" when one is away, still 200 (ops.readiness says why they do not fail it).
+    """
 
     @extend_schema(
         responses={
@@ -74,7 +86,12 @@ class ReadinessView(HealthView):
             return Response(
                 body, status=503, headers={"Retry-After": str(settings.RETRY_AFTER_SECONDS)}
             )
-        return Response({"status": "ok", "checks": {"database": "ok"}})
+        checks = {"database": "ok"}
+        for name, result in (("cache", check_cache()), ("storage", check_bucket())):
+            if result is not None:
+                checks[name] = result
+        status = "ok" if all(result == "ok" for result in checks.values()) else "degraded"
+        return Response({"status": status, "checks": checks})
 
 
 def _sees_process_details(request: Request) -> bool:

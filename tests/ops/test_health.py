@@ -46,6 +46,106 @@ def test_readiness_is_503_with_retry_after_when_the_database_is_down(
     }
 
 
+@pytest.fixture
+def shared_cache(settings):
+    """The cache in Redis, as REDIS_URL makes it (db 14, emptied)."""
+    settings.REDIS_URL = "redis://127.0.0.1:6379/14"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    return settings
+
+
+@pytest.mark.django_db
+def test_readiness_names_the_shared_cache_when_there_is_one(client, shared_cache):
+    response = client.get("/api/health/ready")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+
+
+@pytest.mark.django_db
+def test_readiness_is_degraded_not_503_when_the_shared_cache_is_away(client, shared_cache):
+    # Nothing listens on port 1: the app still serves (rate limits fall back), so the probe
+    # must not take every app server out of the balancer.
+    shared_cache.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = client.get("/api/health/ready")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "cache": "ConnectionError"},
+    }
+
+
+@pytest.fixture
+def fresh_bucket_checks(monkeypatch):
+    from ops import readiness
+
+    monkeypatch.setattr(readiness, "_bucket_results", {})
+    return readiness
+
+
+@pytest.mark.django_db
+def test_readiness_names_the_bucket_and_reports_it_away_without_failing(
+    client, bucket, fresh_bucket_checks, monkeypatch
+):
+    clock = [1000.0]
+    monkeypatch.setattr(fresh_bucket_checks.time, "monotonic", lambda: clock[0])
+
+    first = client.get("/api/health/ready")
+    bucket.client.delete_bucket(Bucket=bucket.name)
+    clock[0] += fresh_bucket_checks.BUCKET_CHECK_INTERVAL_SECONDS
+    after = client.get("/api/health/ready")
+
+    assert first.status_code == 200
+    assert first.json() == {"status": "ok", "checks": {"database": "ok", "storage": "ok"}}
+    assert after.status_code == 200
+    assert after.json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "storage": "ClientError"},
+    }
+
+
+@pytest.mark.django_db
+def test_readiness_asks_the_bucket_at_most_once_per_interval(
+    client, bucket, fresh_bucket_checks, monkeypatch
+):
+    from lebrq.bucket_storage import BucketStorage
+
+    clock = [1000.0]
+    monkeypatch.setattr(fresh_bucket_checks.time, "monotonic", lambda: clock[0])
+    asked: list[str] = []
+    check_reachable = BucketStorage.check_reachable
+
+    def counted(self: BucketStorage) -> None:
+        asked.append(self.bucket_name)
+        check_reachable(self)
+
+    monkeypatch.setattr(BucketStorage, "check_reachable", counted)
+
+    for _ in range(5):
+        assert client.get("/api/health/ready").json()["checks"]["storage"] == "ok"
+    clock[0] += fresh_bucket_checks.BUCKET_CHECK_INTERVAL_SECONDS - 0.1
+    client.get("/api/health/ready")
+    assert len(asked) == 1
+    clock[0] += 0.1
+    client.get("/api/health/ready")
+    assert len(asked) == 2
+
+
 @pytest.mark.parametrize(
     ("percent", "status"),
     [(50.0, "ok"), (84.9, "ok"), (85.0, "warning"), (89.9, "warning"), (90.0, "critical")],
