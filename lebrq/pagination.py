@@ -1,12 +1,17 @@
 """Counting and slicing large querysets: shared by the API's pagination and the admin's."""
 
 import hashlib
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
+
+from lebrq.cache import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 def cached_count(queryset: QuerySet[Any]) -> int:
@@ -17,12 +22,20 @@ def cached_count(queryset: QuerySet[Any]) -> int:
     PAGINATION_COUNT_CACHE_SECONDS old, which a "page 3 of 20,000" display tolerates.
     """
     key = count_cache_key(queryset)
-    cached: int | None = cache.get(key)
+    try:
+        cached: int | None = cache.get(key)
+    except CACHE_ERRORS:
+        # The count is the cache's to save, not to decide: exact, and slower, while it is away.
+        logger.warning("Count cache unreachable: counting.")
+        return queryset.count()
     if cached is not None:
         return cached
     total = queryset.count()
     if total >= settings.PAGINATION_COUNT_CACHE_MIN_ROWS:
-        cache.set(key, total, settings.PAGINATION_COUNT_CACHE_SECONDS)
+        try:
+            cache.set(key, total, settings.PAGINATION_COUNT_CACHE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("Count cache unreachable: the total is not kept.")
     return total
 
 

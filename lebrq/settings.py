@@ -191,11 +191,18 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # RedisCache: the rate limits (THROTTLE_RATES) and token revocations are then counted once
 # for all workers. Unset, CACHE_URL (per-process memory by default) stays in force.
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis that does not answer (a host down, a partition) must not hold requests: redis-py
+# waits forever by default. Every cache use degrades when it fails (lebrq/cache.py).
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 # Seconds a user's row (password left out) stays cached for authentication instead of a query

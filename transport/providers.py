@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from lebrq.cache import CACHE_ERRORS
 from transport.exceptions import GeocoderUnavailable
 
 logger = logging.getLogger("transport.geocoding")
@@ -85,7 +86,14 @@ def take_turn(key: str, interval: float, max_wait: float) -> None:
     last = math.floor((now + max_wait) / interval)
     keep = math.ceil(max_wait + 2 * interval)
     for turn in range(first, last + 1):
-        if cache.add(f"{key}:{turn}", 1, timeout=keep):
+        try:
+            taken = cache.add(f"{key}:{turn}", 1, timeout=keep)
+        except CACHE_ERRORS:
+            # Without the shared turns nothing keeps the workers to the provider's rate:
+            # refuse (503) rather than risk the provider blocking us for everyone.
+            logger.warning("Geocoder turns unreachable in the cache: not calling the provider.")
+            raise GeocoderUnavailable() from None
+        if taken:
             delay = turn * interval - time.time()
             if delay > 0:
                 time.sleep(delay)
@@ -208,9 +216,16 @@ def geocode(query: str, *, country_codes: str, limit: int) -> list[Place]:
     backend = geocoder()
     fingerprint = f"{backend.name}|{_normalized(query)}|{country_codes}|{limit}"
     key = "transport:geocode:" + hashlib.sha256(fingerprint.encode()).hexdigest()
-    cached = cache.get(key)
+    try:
+        cached = cache.get(key)
+    except CACHE_ERRORS:
+        logger.warning("Geocoder cache unreachable: asking the provider.")
+        cached = None
     if isinstance(cached, list):
         return [Place(**entry) for entry in cached]
     places = backend.search(query, country_codes=country_codes, limit=limit)
-    cache.set(key, [asdict(place) for place in places], timeout=settings.GEOCODER_CACHE_SECONDS)
+    try:
+        cache.set(key, [asdict(place) for place in places], timeout=settings.GEOCODER_CACHE_SECONDS)
+    except CACHE_ERRORS:
+        logger.warning("Geocoder cache unreachable: the answer is not kept.")
     return places

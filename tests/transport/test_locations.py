@@ -223,6 +223,38 @@ def test_when_no_turn_is_free_within_the_wait_the_answer_is_503(nominatim_api, s
     assert nominatim_api.received == []
 
 
+def test_with_the_shared_cache_away_the_provider_is_not_called_and_the_answer_is_503(
+    nominatim_api, settings
+):
+    # The provider's rate is kept by turns in the shared cache: without them nothing stops
+    # the workers together from exceeding it, so no call is made.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = APIClient().get("/api/locations/autocomplete", {"input": "Kochi"})
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "location_service_unavailable"
+    assert nominatim_api.received == []
+
+
+def test_with_the_shared_cache_away_the_local_geocoder_still_answers(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    body = APIClient().get("/api/locations/autocomplete", {"input": "Kasaragod"}).json()
+
+    assert [p["description"] for p in body["predictions"]] == [settings.TRANSPORT_OFFICE_ADDRESS]
+
+
 def test_the_default_local_geocoder_knows_the_office_and_makes_no_request(settings):
     assert settings.GEOCODER_BACKEND == "local"
     response = APIClient().get(
