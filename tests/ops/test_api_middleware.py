@@ -71,3 +71,53 @@ def test_no_api_middleware_sends_its_hooks_to_a_thread():
         assert middleware.async_capable, path
         if issubclass(middleware, MiddlewareMixin):
             assert middleware.__acall__ is not MiddlewareMixin.__acall__, path
+
+
+def test_api_requests_run_their_sync_code_on_a_kept_thread_not_a_new_one(monkeypatch):
+    """Django would start (and join) a thread per request; the API's handler keeps them."""
+    import threading
+
+    from ops.views import LivenessView
+
+    seen: list[tuple[str, int | None]] = []
+    get = LivenessView.get
+
+    def recording_get(self, request):
+        thread = threading.current_thread()
+        seen.append((thread.name, thread.ident))
+        return get(self, request)
+
+    monkeypatch.setattr(LivenessView, "get", recording_get)
+    started = threading.active_count()
+
+    for _ in range(3):
+        assert call(api_application, scope("/api/health", method="GET")).status == 200
+
+    assert all(name.startswith("lebrq-request") for name, _ in seen)
+    assert len({ident for _, ident in seen}) == 1  # one thread served all three in turn
+    assert threading.active_count() <= started + 1
+
+
+def test_a_request_thread_is_kept_only_when_idle_and_up_to_the_limit():
+    import threading
+
+    from lebrq.handlers import RequestThreads
+
+    threads = RequestThreads(keep=1)
+    first, second = threads.take(), threads.take()
+    assert first is not second  # concurrent requests get threads of their own
+
+    released = threading.Event()
+    first.submit(released.wait)  # a request given up while its view still runs
+    threads.give_back(first)
+    threads.give_back(second)
+    assert threads.take() is second  # the busy one was not kept for the next request
+    released.set()
+    first.shutdown(wait=True)
+
+    third = threads.take()
+    threads.give_back(second)
+    threads.give_back(third)  # one more than `keep`: shut down, not kept
+    assert threads.take() is second
+    with pytest.raises(RuntimeError):  # shut down: takes no more work
+        third.submit(print)
