@@ -137,7 +137,19 @@ def against_reference(
                     )
                 results.append((label, connections, measured[0], measured[1], measured[2]))
                 print("reference", label, connections, *measured, flush=True)
+        # Django's floor on this stack: /api/health is a DRF view of ours through the same
+        # handler, guards and middleware, with no query and a 16-byte body. What it costs is
+        # what any list of ours costs before its first query.
+        floor = f"http://127.0.0.1:{PORT}/api/health"
+        for connections in REFERENCE_CLIENTS:
+            wrk.run(floor, connections=5, seconds=2, headers={})  # warm up
+            result = wrk.run(floor, connections=connections, seconds=seconds, headers={})
+            results.append((FLOOR_LABEL, connections, result, result, result))
+            print("reference", FLOOR_LABEL, connections, result, flush=True)
     return results
+
+
+FLOOR_LABEL = "floor: /api/health (no query)"
 
 
 def print_against_reference(
@@ -149,7 +161,19 @@ def print_against_reference(
         " | req/s ours | req/s raw | req/s ours/raw | gthread p50 ms | gthread req/s | errors |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+    raw_p50 = {(label, n): raw["p50_ms"] for label, n, _, raw, _ in results}
     for label, connections, ours, raw, threaded in results:
+        if label == FLOOR_LABEL:
+            versus = ", ".join(
+                f"{ours['p50_ms'] / p50:.2f}x the raw {other}"
+                for (other, n), p50 in raw_p50.items()
+                if n == connections and other != FLOOR_LABEL
+            )
+            print(
+                f"| {label} | {connections} | {ours['p50_ms']:.1f} | - | {versus} |"
+                f" {ours['rps']:.0f} | - | - | - | - | {ours['non_2xx'] + ours['socket_errors']} |"
+            )
+            continue
         errors = sum(r["non_2xx"] + r["socket_errors"] for r in (ours, raw, threaded))
         print(
             f"| {label} | {connections} | {ours['p50_ms']:.1f} | {raw['p50_ms']:.1f} |"
