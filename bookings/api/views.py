@@ -4,7 +4,6 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.http.response import HttpResponseBase
 from django_filters import FilterSet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,7 +23,7 @@ from accounts.api.auth import authenticated_user
 from bookings import filters, invoices, selectors, services
 from bookings.api import list_rows, serializers
 from bookings.models import Booking, BookingItem, Item, Program, Space, Venue
-from lebrq.api.filters import StableOrderingFilter
+from lebrq.api.filters import FilterBackend, StableOrderingFilter
 from lebrq.api.lists import RowListMixin
 from lebrq.api.negotiation import IgnoreAcceptHeader
 from lebrq.api.pagination import SkipLimitPagination
@@ -263,7 +262,7 @@ class StaffBookingViewSet(
 
     permission_classes = [IsStaff]
     lookup_value_regex = ROW_ID_REGEX
-    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, StableOrderingFilter]
     search_fields = [
         "=booking_reference",
         "^user__email",
@@ -341,7 +340,7 @@ class StaffBookingItemViewSet(
     permission_classes = [IsStaff]
     serializer_class = serializers.StaffBookingItemSerializer
     filterset_class = filters.StaffBookingItemFilter
-    filter_backends = [DjangoFilterBackend, SearchFilter, StableOrderingFilter]
+    filter_backends = [FilterBackend, SearchFilter, StableOrderingFilter]
     search_fields = [
         "=booking__booking_reference",
         "^booking__user__email",

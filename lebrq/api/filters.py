@@ -3,10 +3,41 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
 from lebrq.api.fields import clamp_to_stored
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, without building the FilterSet when the request names none of
+    its filters and the FilterSet adds nothing of its own (no filter_queryset override).
+
+    A FilterSet deep-copies its filters and builds and validates a form on every request:
+    about a millisecond, a sixth of an unfiltered list page (issue 24), to return the queryset
+    unchanged. A parameter counts as naming a filter when it starts with the filter's name
+    (range widgets send name_after, name_min...), so nothing a FilterSet would read is missed.
+    """
+
+    def filter_queryset(
+        self, request: HttpRequest, queryset: QuerySet[Any], view: Any
+    ) -> QuerySet[Any]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not _may_filter(filterset_class, request):
+            return queryset
+        filtered: QuerySet[Any] = super().filter_queryset(request, queryset, view)
+        return filtered
+
+
+def _may_filter(filterset_class: type[django_filters.FilterSet], request: HttpRequest) -> bool:
+    if filterset_class.filter_queryset is not django_filters.FilterSet.filter_queryset:
+        return True
+    names = tuple(filterset_class.base_filters)
+    # DRF's Request (what views pass) reads its query string as query_params.
+    parameters = getattr(request, "query_params", request.GET)
+    return any(parameter.startswith(names) for parameter in parameters)
 
 
 class StableOrderingFilter(OrderingFilter):
