@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -14,29 +15,48 @@ from lebrq.cache import CACHE_ERRORS
 logger = logging.getLogger(__name__)
 
 
+# A stale total stays in the cache this many times PAGINATION_COUNT_CACHE_SECONDS, to be
+# answered while one request counts again.
+STALE_FACTOR = 3
+
+
 def cached_count(queryset: QuerySet[Any]) -> int:
     """COUNT(*) of the queryset, cached briefly when it is large.
 
     InnoDB counts by scanning an index: ~0.4 s per million rows. Totals under
     PAGINATION_COUNT_CACHE_MIN_ROWS are always exact; larger ones may be up to
-    PAGINATION_COUNT_CACHE_SECONDS old, which a "page 3 of 20,000" display tolerates.
+    PAGINATION_COUNT_CACHE_SECONDS old (plus the time one count takes), which a "page 3 of
+    20,000" display tolerates.
+
+    When a total goes stale, one request counts again and the others answer the stale total
+    meanwhile: otherwise every request in flight at that moment would start the same
+    1.5-second count at once (a worker admits 16), and a busy list would stall every
+    PAGINATION_COUNT_CACHE_SECONDS (issue 24, own list at 50 clients).
     """
     key = count_cache_key(queryset)
     try:
-        cached: int | None = cache.get(key)
+        entry: tuple[int, float] | None = cache.get(key)
+        if entry is not None:
+            total, fresh_until = entry
+            if time.time() < fresh_until or not cache.add(f"{key}:recount", 1, RECOUNT_SECONDS):
+                return total
     except CACHE_ERRORS:
         # The count is the cache's to save, not to decide: exact, and slower, while it is away.
         logger.warning("Count cache unreachable: counting.")
         return queryset.count()
-    if cached is not None:
-        return cached
     total = queryset.count()
     if total >= settings.PAGINATION_COUNT_CACHE_MIN_ROWS:
+        seconds = settings.PAGINATION_COUNT_CACHE_SECONDS
         try:
-            cache.set(key, total, settings.PAGINATION_COUNT_CACHE_SECONDS)
+            cache.set(key, (total, time.time() + seconds), seconds * STALE_FACTOR)
+            cache.delete(f"{key}:recount")
         except CACHE_ERRORS:
             logger.warning("Count cache unreachable: the total is not kept.")
     return total
+
+
+# How long the recount's claim holds if its request dies before storing the new total.
+RECOUNT_SECONDS = 30
 
 
 def count_cache_key(queryset: QuerySet[Any]) -> str:
@@ -47,7 +67,8 @@ def count_cache_key(queryset: QuerySet[Any]) -> str:
     running it. The bare query keeps every filter, and the joins those filters need.
     """
     sql, params = queryset.values_list("pk").order_by().query.sql_with_params()
-    return "page-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    # v2: the entry is (total, fresh until); a bare total of the previous release is not read.
+    return "page-count:v2:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
 
 
 def page_ids(queryset: QuerySet[Any], offset: int, limit: int) -> list[Any]:

@@ -155,3 +155,36 @@ def test_filtered_lists_are_counted_separately(api_client, settings):
     everything = api_client.get("/api/spaces").json()["pagination"]["total"]
     one_venue = api_client.get("/api/spaces", {"venue": first.venue_id}).json()
     assert (everything, one_venue["pagination"]["total"]) == (3, 1)
+
+
+def test_a_stale_total_is_recounted_by_one_request_while_the_others_answer_it(
+    spaces, settings, monkeypatch
+):
+    """No stampede when a cached total expires: the first request after it counts again, and
+    requests arriving during that count answer the stale total instead of counting too."""
+    from django.core.cache import cache
+
+    from bookings.models import Space
+    from lebrq import pagination
+
+    settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 5
+    settings.PAGINATION_COUNT_CACHE_SECONDS = 10
+    clock = [1_000_000.0]
+    # The module's clock is the time module's: the cache's expiry moves with it.
+    monkeypatch.setattr(pagination.time, "time", lambda: clock[0])
+    spaces_ = Space.objects.order_by("id")
+    recount = pagination.count_cache_key(spaces_) + ":recount"
+
+    assert pagination.cached_count(spaces_) == 7
+    SpaceFactory()
+    assert pagination.cached_count(spaces_) == 7  # fresh for 10 s
+    clock[0] += 10
+    assert cache.add(recount, 1)  # another request is counting right now
+    assert pagination.cached_count(spaces_) == 7  # so this one answers the stale total
+    cache.delete(recount)
+    assert pagination.cached_count(spaces_) == 8  # nobody counting: this one counts
+    assert cache.get(recount) is None  # and lets the next stale window be recounted
+    SpaceFactory()
+    assert pagination.cached_count(spaces_) == 8  # its total is fresh for the others
+    clock[0] += 30  # unasked for three windows, the stale total is gone
+    assert pagination.cached_count(spaces_) == 9
