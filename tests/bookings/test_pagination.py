@@ -1,5 +1,7 @@
 """The legacy pagination contract, on a real list endpoint (/api/spaces)."""
 
+import time
+
 import pytest
 
 from tests.factories import SpaceFactory
@@ -170,8 +172,8 @@ def test_a_stale_total_is_recounted_by_one_request_while_the_others_answer_it(
     settings.PAGINATION_COUNT_CACHE_MIN_ROWS = 5
     settings.PAGINATION_COUNT_CACHE_SECONDS = 10
     clock = [1_000_000.0]
-    # The module's clock is the time module's: the cache's expiry moves with it.
-    monkeypatch.setattr(pagination.time, "time", lambda: clock[0])
+    # lebrq.pagination reads time.time, as the cache does for its expiry: both move with it.
+    monkeypatch.setattr(time, "time", lambda: clock[0])
     spaces_ = Space.objects.order_by("id")
     recount = pagination.count_cache_key(spaces_) + ":recount"
 
