@@ -23,6 +23,7 @@ from lebrq.handlers import ApiASGIHandler, is_api_request  # noqa: E402
 from ops.asgi import (  # noqa: E402
     ASGIApp,
     BodySizeLimit,
+    HeapTrimming,
     MemoryShedding,
     Receive,
     Scope,
@@ -42,4 +43,6 @@ async def django_application(scope: Scope, receive: Receive, send: Send) -> None
 from ops.telemetry import RequestTelemetry  # noqa: E402
 
 # RequestTelemetry outermost: the guards' own answers get a request id, a log line and a count.
-application = RequestTelemetry(MemoryShedding(WorkerRecycling(BodySizeLimit(django_application))))
+application = RequestTelemetry(
+    HeapTrimming(MemoryShedding(WorkerRecycling(BodySizeLimit(django_application))))
+)

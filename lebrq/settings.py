@@ -589,6 +589,18 @@ MEMORY_THRESHOLD_PERCENT = env.float("MEMORY_THRESHOLD_PERCENT", default=85.0)
 MEMORY_CRITICAL_PERCENT = env.float("MEMORY_CRITICAL_PERCENT", default=90.0)
 MEMORY_CHECK_INTERVAL = env.float("MEMORY_CHECK_INTERVAL", default=2.0)
 WORKER_MAX_RSS_MB = env.int("WORKER_MAX_RSS_MB", default=512)
+# Giving freed memory back to the system (ops/heap.py; measured by make bench-pss). glibc's
+# malloc, set with mallopt() when the app loads (in gunicorn's master before it forks): at
+# most this many arenas (0: glibc's 8 per core), blocks of at least this many KiB mmapped
+# and unmapped when freed (0: glibc's dynamic threshold, up to 32 MiB), heap tops above this
+# many KiB returned (0: glibc's dynamic default).
+HEAP_ARENA_MAX = env.int("HEAP_ARENA_MAX", default=0)
+HEAP_MMAP_THRESHOLD_KB = env.int("HEAP_MMAP_THRESHOLD_KB", default=0)
+HEAP_TRIM_THRESHOLD_KB = env.int("HEAP_TRIM_THRESHOLD_KB", default=0)
+# malloc_trim(0) when a worker has had no request in flight for this long (ms) after its RSS
+# grew by HEAP_TRIM_MIN_GROWTH_MB since the last trim; 0 turns it off.
+HEAP_TRIM_IDLE_MS = env.int("HEAP_TRIM_IDLE_MS", default=0)
+HEAP_TRIM_MIN_GROWTH_MB = env.int("HEAP_TRIM_MIN_GROWTH_MB", default=8)
 RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=10)
 # Requests running Django code at once, per worker (each holds a thread and a database
 # connection: keep workers x this under the database's max_connections), and how long the

@@ -6,7 +6,18 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.db.backends.signals import connection_created
+
+        from ops.heap import configure_malloc
+
+        # Before any thread starts (glibc fixes its arena count with the second arena); with
+        # gunicorn's preload this runs in the master, and the forked workers inherit it.
+        configure_malloc(
+            arena_max=settings.HEAP_ARENA_MAX,
+            mmap_threshold=settings.HEAP_MMAP_THRESHOLD_KB * 1024,
+            trim_threshold=settings.HEAP_TRIM_THRESHOLD_KB * 1024,
+        )
 
         from lebrq.logs import install_query_meter
 

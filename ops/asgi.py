@@ -4,8 +4,9 @@ They must sit outside Django: Django's ASGI handler reads and spools the entire 
 body before the first middleware runs, and every request it handles costs a thread and a
 request object. These answer from the event loop with a few bytes of JSON instead.
 
-Outermost first: MemoryShedding (a shed request costs nothing), WorkerRecycling (checks RSS
-after each request), BodySizeLimit (refuses bodies before anyone reads them), Django.
+Outermost first: HeapTrimming (counts every request in flight, to trim the heap once they are
+over), MemoryShedding (a shed request costs nothing), WorkerRecycling (checks RSS after each
+request), BodySizeLimit (refuses bodies before anyone reads them), Django.
 """
 
 import json
@@ -18,6 +19,7 @@ from django.conf import settings
 
 from lebrq import metrics
 from lebrq.api.exceptions import MEMORY_PRESSURE, error_body
+from ops.heap import IdleHeapTrimmer
 from ops.memory import MiB, ReportsMemory, default_monitor, process_rss_bytes
 from ops.recycling import WorkerRecycler
 
@@ -290,3 +292,28 @@ class WorkerRecycling:
         finally:
             if scope["type"] == "http":
                 self.recycler.check()
+
+
+class HeapTrimming:
+    """Counts the requests in flight for the IdleHeapTrimmer (ops/heap.py), which gives the
+    freed heap back to the system once a burst is over; HEAP_TRIM_IDLE_MS=0 turns it off."""
+
+    def __init__(self, app: ASGIApp, *, trimmer: IdleHeapTrimmer | None = None) -> None:
+        self.app = app
+        if trimmer is None and settings.HEAP_TRIM_IDLE_MS > 0:
+            trimmer = IdleHeapTrimmer(
+                settings.HEAP_TRIM_IDLE_MS / 1000,
+                settings.HEAP_TRIM_MIN_GROWTH_MB * MiB,
+                read_rss=process_rss_bytes,
+            )
+        self.trimmer = trimmer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.trimmer is None:
+            await self.app(scope, receive, send)
+            return
+        self.trimmer.request_started()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.trimmer.request_finished()
