@@ -21,6 +21,7 @@ This module imports nothing from Django: gunicorn's config may use it before the
 """
 
 import asyncio
+import contextvars
 import ctypes
 import logging
 import os
@@ -109,7 +110,8 @@ Schedule = Callable[[float, Callable[[], None]], Handle]
 
 
 def _call_later(delay: float, callback: Callable[[], None]) -> Handle:
-    return asyncio.get_running_loop().call_later(delay, callback)
+    # In a context of its own: not the last request's (its id would mark the trim's log line).
+    return asyncio.get_running_loop().call_later(delay, callback, context=contextvars.Context())
 
 
 class IdleHeapTrimmer:

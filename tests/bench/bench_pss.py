@@ -17,6 +17,7 @@ APIs; without them the script still prints the idle figures, then names what is 
 and exits with status 2.
 """
 
+import argparse
 import asyncio
 import os
 import sys
@@ -24,7 +25,7 @@ import tempfile
 import threading
 import time
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import NotRequired, TypedDict
@@ -48,6 +49,9 @@ DATABASE_URL = os.environ.get(
 )
 CONCURRENCY = 100
 ROUNDS = 3
+# Seconds after the load for the last reading: long enough for a timer-driven release
+# (jemalloc's default decay is 10 s).
+SETTLED_AFTER = 12
 MiB = 2**20
 
 # The deployed config without its pre_fork hook: preload, but no gc.freeze().
@@ -63,8 +67,12 @@ def pre_fork(server, worker):
 @dataclass
 class Variant:
     name: str
-    preload: bool
-    freeze: bool
+    preload: bool = True
+    freeze: bool = True
+    # Set in gunicorn's environment, over the benchmark's own (app_environment).
+    env: dict[str, str] = field(default_factory=dict)
+    # "start-up" (how gunicorn loads the app) or "memory" (what gives memory back).
+    group: str = "memory"
 
 
 class Measurement(TypedDict):
@@ -74,15 +82,67 @@ class Measurement(TypedDict):
     idle: int
     idle_each: list[int]
     missing: NotRequired[list[str]]
+    warm_idle: NotRequired[int]
     load_peak: NotRequired[int]
     after_load: NotRequired[int]
+    settled: NotRequired[int]
+    load_seconds: NotRequired[float]
     statuses: NotRequired[dict[int, int]]
 
 
+JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+# The deployed configuration without any of ops/heap.py's settings: glibc as it comes.
+GLIBC_DEFAULTS = {
+    "HEAP_ARENA_MAX": "0",
+    "HEAP_MMAP_THRESHOLD_KB": "0",
+    "HEAP_TRIM_THRESHOLD_KB": "0",
+    "HEAP_TRIM_IDLE_MS": "0",
+}
+DEPLOYED = "preload + gc.freeze (deployed)"
+
 VARIANTS = [
-    Variant("no preload", preload=False, freeze=False),
-    Variant("preload only", preload=True, freeze=False),
-    Variant("preload + gc.freeze (deployed)", preload=True, freeze=True),
+    Variant("no preload", preload=False, freeze=False, group="start-up"),
+    Variant("preload only", preload=True, freeze=False, group="start-up"),
+    Variant(DEPLOYED, group="start-up"),
+    # The deployed configuration with each mechanism alone, then together. glibc reads its
+    # MALLOC_* variables once, when the process starts, Pillow its PILLOW_* ones when it is
+    # imported; the HEAP_* settings are ours (ops/heap.py).
+    Variant("glibc's defaults", env=GLIBC_DEFAULTS),
+    Variant("MALLOC_ARENA_MAX=2", env={**GLIBC_DEFAULTS, "MALLOC_ARENA_MAX": "2"}),
+    Variant(
+        "MALLOC_MMAP_THRESHOLD_=128 KiB",
+        env={**GLIBC_DEFAULTS, "MALLOC_MMAP_THRESHOLD_": "131072"},
+    ),
+    Variant(
+        "MALLOC_TRIM_THRESHOLD_=128 KiB",
+        env={**GLIBC_DEFAULTS, "MALLOC_TRIM_THRESHOLD_": "131072"},
+    ),
+    Variant(
+        "HEAP_MMAP_THRESHOLD_KB=128 (mallopt)",
+        env={**GLIBC_DEFAULTS, "HEAP_MMAP_THRESHOLD_KB": "128"},
+    ),
+    Variant(
+        "HEAP_MMAP_THRESHOLD_KB=1024 (mallopt)",
+        env={**GLIBC_DEFAULTS, "HEAP_MMAP_THRESHOLD_KB": "1024"},
+    ),
+    Variant(
+        "HEAP_TRIM_IDLE_MS=250 (malloc_trim)", env={**GLIBC_DEFAULTS, "HEAP_TRIM_IDLE_MS": "250"}
+    ),
+    Variant(
+        "arena max 2 + mmap threshold 128 KiB + idle trim",
+        env={"HEAP_ARENA_MAX": "2", "HEAP_MMAP_THRESHOLD_KB": "128", "HEAP_TRIM_IDLE_MS": "250"},
+    ),
+    Variant("Pillow block size 1 MiB", env={**GLIBC_DEFAULTS, "PILLOW_BLOCK_SIZE": "1m"}),
+    Variant("Pillow keeps 8 blocks", env={**GLIBC_DEFAULTS, "PILLOW_BLOCKS_MAX": "8"}),
+    Variant("jemalloc (LD_PRELOAD)", env={**GLIBC_DEFAULTS, "LD_PRELOAD": JEMALLOC}),
+    Variant(
+        "jemalloc, decay 1 s, background thread",
+        env={
+            **GLIBC_DEFAULTS,
+            "LD_PRELOAD": JEMALLOC,
+            "MALLOC_CONF": "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0",
+        },
+    ),
 ]
 
 
@@ -158,6 +218,24 @@ def warm_up(auth: dict[str, str], with_api: bool) -> None:
         raise RuntimeError(f"warm-up reached only workers {pids}")
 
 
+def warm_up_files(auth: dict[str, str], download_url: str, upload: bytes) -> None:
+    """An upload and a download at a time, on new connections, until both workers did both."""
+    pids: set[int] = set()
+    for _ in range(40):
+        with httpx.Client(base_url=BASE, timeout=60) as client:
+            pid = client.get("/api/health/memory").json()["pid"]
+            client.get(download_url, headers=auth).raise_for_status()
+            client.post(
+                "/api/uploads/files",
+                files={"file": ("warm.png", upload, "image/png")},
+                headers=auth,
+            ).raise_for_status()
+            pids.add(pid)
+        if len(pids) == 2:
+            return
+    raise RuntimeError(f"file warm-up reached only workers {pids}")
+
+
 async def mixed_load(auth: dict[str, str], download_url: str, upload: bytes) -> list[int]:
     limits = httpx.Limits(max_connections=CONCURRENCY)
     async with httpx.AsyncClient(base_url=BASE, timeout=120, limits=limits) as client:
@@ -183,12 +261,12 @@ async def mixed_load(auth: dict[str, str], download_url: str, upload: bytes) -> 
         return await asyncio.gather(*(one(i) for i in range(CONCURRENCY)))
 
 
-def measure(variant: Variant, env: dict[str, str], workdir: Path) -> Measurement:
-    gunicorn = Gunicorn(env, PORT, workdir / f"gunicorn-{variant.name.split()[0]}.log")
+def measure(variant: Variant, env: dict[str, str], workdir: Path, index: int) -> Measurement:
+    gunicorn = Gunicorn(env, PORT, workdir / f"gunicorn-{index}.log")
     if variant.preload and not variant.freeze:
         gunicorn.config = workdir / "gunicorn-no-freeze.conf.py"
         gunicorn.config.write_text(NO_FREEZE_CONFIG)
-    gunicorn.start(GUNICORN_PRELOAD="1" if variant.preload else "0")
+    gunicorn.start(GUNICORN_PRELOAD="1" if variant.preload else "0", **variant.env)
     try:
         with httpx.Client(base_url=BASE, timeout=30) as client:
             auth = login(client)
@@ -213,16 +291,26 @@ def measure(variant: Variant, env: dict[str, str], workdir: Path) -> Measurement
             )
             stored.raise_for_status()
             download_url = stored.json()["url"]
+        # The light warm-up above never uploads nor downloads; the first of those runs code
+        # (Pillow, the storage, the streaming response) and un-shares pages from the master
+        # once and for all. Idle again after every kind of request, one at a time:
+        warm_up_files(auth, download_url, upload)
+        time.sleep(2)
+        result["warm_idle"] = min(total_pss(gunicorn.processes())[0] for _ in range(3))
         sampler = Sampler(gunicorn)
         sampler.start()
         statuses: list[int] = []
+        started = time.perf_counter()
         for _ in range(ROUNDS):
             statuses += asyncio.run(mixed_load(auth, download_url, upload))
+        result["load_seconds"] = time.perf_counter() - started
         sampler.stopped.set()
         sampler.join()
         time.sleep(2)
         result["load_peak"] = sampler.peak
         result["after_load"] = total_pss(gunicorn.processes())[0]
+        time.sleep(SETTLED_AFTER - 2)
+        result["settled"] = total_pss(gunicorn.processes())[0]
         result["statuses"] = {s: statuses.count(s) for s in sorted(set(statuses))}
         return result
     finally:
@@ -233,26 +321,76 @@ def mib(value: int | None) -> str:
     return f"{value / MiB:.1f}" if value is not None else "n/a"
 
 
+def percent_over(value: int | None, base: int | None) -> str:
+    return f"{100 * (value - base) / base:+.0f} %" if value is not None and base else "n/a"
+
+
+def select(names: list[str], groups: list[str]) -> list[Variant]:
+    chosen = [
+        v
+        for v in VARIANTS
+        if (not groups or v.group in groups)
+        and (not names or any(n.lower() in v.name.lower() for n in names))
+    ]
+    if not Path(JEMALLOC).exists():
+        skipped = [v.name for v in chosen if v.env.get("LD_PRELOAD") == JEMALLOC]
+        if skipped:
+            print(f"Skipped (no {JEMALLOC}: apt-get install libjemalloc2): {skipped}")
+        chosen = [v for v in chosen if v.name not in skipped]
+    if not any(v.name == DEPLOYED for v in chosen):
+        # Every run measures the deployed configuration beside its variants.
+        chosen.insert(0, next(v for v in VARIANTS if v.name == DEPLOYED))
+    return chosen
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="variants whose name contains one of these"
+    )
+    parser.add_argument(
+        "--group", nargs="*", default=[], choices=["start-up", "memory"], help="default: both"
+    )
+    args = parser.parse_args()
+    variants = select(args.only, args.group)
     with tempfile.TemporaryDirectory(prefix="lebrq-bench-") as tmp:
         workdir = Path(tmp)
         # Stream mode: Django itself sends the file bytes, the path whose memory matters.
-        env = app_environment(workdir, DATABASE_URL, FILE_SERVE_MODE="stream")
+        # No upload throttle nor quota: the load is one customer uploading 76 files of 3 MB
+        # in seconds, for every variant.
+        env = app_environment(
+            workdir,
+            DATABASE_URL,
+            FILE_SERVE_MODE="stream",
+            THROTTLE_UPLOAD="",
+            UPLOAD_QUOTA_PER_USER_MB=str(2**20),
+        )
         prepare_database(env)
-        results = [measure(variant, env, workdir) for variant in VARIANTS]
+        results = [measure(variant, env, workdir, i) for i, variant in enumerate(variants)]
 
     print(f"\nPSS of gunicorn master + 2 uvicorn workers, MiB ({sys.version.split()[0]})\n")
-    print("| start-up | idle total | idle master / workers | peak under load | after load |")
-    print("|---|---:|---|---:|---:|")
+    print(
+        "| variant | idle | idle master / workers | idle, every kind served once "
+        f"| peak under load | 2 s after load | {SETTLED_AFTER} s after load "
+        f"| {SETTLED_AFTER} s after vs idle / vs every-kind idle | load, s |"
+    )
+    print("|---|---:|---|---:|---:|---:|---:|---|---:|")
     for r in results:
         each = " / ".join(mib(v) for v in r["idle_each"])
+        load_seconds = r.get("load_seconds")
         print(
-            f"| {r['variant']} | {mib(r['idle'])} | {each} | {mib(r.get('load_peak'))} "
-            f"| {mib(r.get('after_load'))} |"
+            f"| {r['variant']} | {mib(r['idle'])} | {each} | {mib(r.get('warm_idle'))} "
+            f"| {mib(r.get('load_peak'))} | {mib(r.get('after_load'))} "
+            f"| {mib(r.get('settled'))} "
+            f"| {percent_over(r.get('settled'), r['idle'])} / "
+            f"{percent_over(r.get('settled'), r.get('warm_idle'))} "
+            f"| {f'{load_seconds:.1f}' if load_seconds is not None else 'n/a'} |"
         )
-    statuses = [r.get("statuses") for r in results if r.get("statuses")]
+    statuses = {r["variant"]: r["statuses"] for r in results if r.get("statuses")}
     if statuses:
-        print(f"\nResponse statuses per variant: {statuses}")
+        print("\nResponse statuses per variant:")
+        for name, counts in statuses.items():
+            print(f"  {name}: {counts}")
     missing = results[0].get("missing")
     if missing:
         print(
