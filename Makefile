@@ -135,8 +135,10 @@ stress: venv $(VENV)/.stress-installed mariadb ## 512 MB cap: 200 users for 5 mi
 	STRESS_DATABASE_URL=$(STRESS_DATABASE_URL) timeout 1800 $(BIN)/python -m tests.stress.run $(STRESS_ARGS)
 
 .PHONY: bench-pss
-bench-pss: venv mariadb ## PSS of master + 2 workers: no preload / preload / preload+gc.freeze, idle and under load
-	PSS_BENCH_DATABASE_URL=$(PSS_BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pss
+bench-pss: venv mariadb ## PSS of master + 2 workers, idle and under load: start-up (preload, gc.freeze) and memory (glibc, malloc_trim, Pillow, jemalloc) variants
+	@# jemalloc for its variants; without a reachable package mirror they are skipped.
+	-$(call apt-install,libjemalloc2)
+	PSS_BENCH_DATABASE_URL=$(PSS_BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pss $(BENCH_ARGS)
 
 .PHONY: lint
 lint: venv ## ruff lint and format check, apps import downward only, migrations up to date
