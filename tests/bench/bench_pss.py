@@ -132,6 +132,14 @@ VARIANTS = [
         "arena max 2 + mmap threshold 128 KiB + idle trim",
         env={"HEAP_ARENA_MAX": "2", "HEAP_MMAP_THRESHOLD_KB": "128", "HEAP_TRIM_IDLE_MS": "250"},
     ),
+    Variant(
+        "MALLOC_ARENA_MAX=2 + MALLOC_MMAP_THRESHOLD_=128 KiB + idle trim",
+        env={
+            "MALLOC_ARENA_MAX": "2",
+            "MALLOC_MMAP_THRESHOLD_": "131072",
+            "HEAP_TRIM_IDLE_MS": "250",
+        },
+    ),
     Variant("Pillow block size 1 MiB", env={**GLIBC_DEFAULTS, "PILLOW_BLOCK_SIZE": "1m"}),
     Variant("Pillow keeps 8 blocks", env={**GLIBC_DEFAULTS, "PILLOW_BLOCKS_MAX": "8"}),
     Variant("jemalloc (LD_PRELOAD)", env={**GLIBC_DEFAULTS, "LD_PRELOAD": JEMALLOC}),

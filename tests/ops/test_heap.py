@@ -99,13 +99,23 @@ def test_each_threshold_above_zero_is_set_with_mallopt():
 
 
 def test_zero_leaves_glibc_alone_and_a_refused_value_is_logged(caplog):
-    libc = FakeLibc(refuse={M_MMAP_THRESHOLD})
+    libc = FakeLibc(refuse={M_ARENA_MAX})
 
-    applied = configure_malloc(arena_max=0, mmap_threshold=64 * MiB, trim_threshold=0, libc=libc)
+    applied = configure_malloc(arena_max=64, mmap_threshold=0, trim_threshold=0, libc=libc)
 
-    assert libc.calls == [(M_MMAP_THRESHOLD, 64 * MiB)]
+    assert libc.calls == [(M_ARENA_MAX, 64)]
     assert applied == []
-    assert "glibc refused mallopt(mmap_threshold" in caplog.text
+    assert "glibc refused mallopt(arena_max, 64)" in caplog.text
+
+
+def test_a_fixed_mmap_threshold_puts_the_trim_threshold_back_to_its_initial_value():
+    # glibc's dynamic threshold may have raised it before; fixing the mmap threshold stops
+    # the dynamic one, which would otherwise be the only thing to bring it down.
+    libc = FakeLibc()
+
+    configure_malloc(arena_max=0, mmap_threshold=128 * 1024, trim_threshold=0, libc=libc)
+
+    assert libc.calls == [(M_MMAP_THRESHOLD, 131072), (M_TRIM_THRESHOLD, 131072)]
 
 
 # What a worker's heap does after a burst, in a process of its own (the test process's heap is
