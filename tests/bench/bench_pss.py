@@ -20,10 +20,12 @@ and exits with status 2.
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -87,6 +89,8 @@ class Measurement(TypedDict):
     after_load: NotRequired[int]
     settled: NotRequired[int]
     load_seconds: NotRequired[float]
+    bookings_p50_ms: NotRequired[float]
+    upload_p50_ms: NotRequired[float]
     statuses: NotRequired[dict[int, int]]
 
 
@@ -244,6 +248,32 @@ def warm_up_files(auth: dict[str, str], download_url: str, upload: bytes) -> Non
     raise RuntimeError(f"file warm-up reached only workers {pids}")
 
 
+def one_client_latency(auth: dict[str, str], upload: bytes) -> tuple[float, float]:
+    """Median ms of the bookings list (page of 50) and of a 3 MB PNG upload, one at a time."""
+    with httpx.Client(base_url=BASE, timeout=60) as client:
+
+        def timed(send: Callable[[], httpx.Response], times: int) -> float:
+            took = []
+            for _ in range(times):
+                started = time.perf_counter()
+                send().raise_for_status()
+                took.append((time.perf_counter() - started) * 1000)
+            return statistics.median(took)
+
+        bookings = timed(
+            lambda: client.get("/api/bookings", params={"page_size": 50}, headers=auth), 200
+        )
+        uploads = timed(
+            lambda: client.post(
+                "/api/uploads/files",
+                files={"file": ("latency.png", upload, "image/png")},
+                headers=auth,
+            ),
+            10,
+        )
+    return bookings, uploads
+
+
 async def mixed_load(auth: dict[str, str], download_url: str, upload: bytes) -> list[int]:
     limits = httpx.Limits(max_connections=CONCURRENCY)
     async with httpx.AsyncClient(base_url=BASE, timeout=120, limits=limits) as client:
@@ -319,6 +349,8 @@ def measure(variant: Variant, env: dict[str, str], workdir: Path, index: int) ->
         result["after_load"] = total_pss(gunicorn.processes())[0]
         time.sleep(SETTLED_AFTER - 2)
         result["settled"] = total_pss(gunicorn.processes())[0]
+        # Last, so it does not change the readings: what the variant costs one client.
+        result["bookings_p50_ms"], result["upload_p50_ms"] = one_client_latency(auth, upload)
         result["statuses"] = {s: statuses.count(s) for s in sorted(set(statuses))}
         return result
     finally:
@@ -327,6 +359,10 @@ def measure(variant: Variant, env: dict[str, str], workdir: Path, index: int) ->
 
 def mib(value: int | None) -> str:
     return f"{value / MiB:.1f}" if value is not None else "n/a"
+
+
+def one_decimal(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "n/a"
 
 
 def percent_over(value: int | None, base: int | None) -> str:
@@ -380,19 +416,20 @@ def main() -> int:
     print(
         "| variant | idle | idle master / workers | idle, every kind served once "
         f"| peak under load | 2 s after load | {SETTLED_AFTER} s after load "
-        f"| {SETTLED_AFTER} s after vs idle / vs every-kind idle | load, s |"
+        f"| {SETTLED_AFTER} s after vs idle / vs every-kind idle | load, s "
+        "| bookings p50, ms | upload p50, ms |"
     )
-    print("|---|---:|---|---:|---:|---:|---:|---|---:|")
+    print("|---|---:|---|---:|---:|---:|---:|---|---:|---:|---:|")
     for r in results:
         each = " / ".join(mib(v) for v in r["idle_each"])
-        load_seconds = r.get("load_seconds")
         print(
             f"| {r['variant']} | {mib(r['idle'])} | {each} | {mib(r.get('warm_idle'))} "
             f"| {mib(r.get('load_peak'))} | {mib(r.get('after_load'))} "
             f"| {mib(r.get('settled'))} "
             f"| {percent_over(r.get('settled'), r['idle'])} / "
             f"{percent_over(r.get('settled'), r.get('warm_idle'))} "
-            f"| {f'{load_seconds:.1f}' if load_seconds is not None else 'n/a'} |"
+            f"| {one_decimal(r.get('load_seconds'))} | {one_decimal(r.get('bookings_p50_ms'))} "
+            f"| {one_decimal(r.get('upload_p50_ms'))} |"
         )
     statuses = {r["variant"]: r["statuses"] for r in results if r.get("statuses")}
     if statuses:
