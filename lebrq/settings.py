@@ -589,17 +589,21 @@ MEMORY_THRESHOLD_PERCENT = env.float("MEMORY_THRESHOLD_PERCENT", default=85.0)
 MEMORY_CRITICAL_PERCENT = env.float("MEMORY_CRITICAL_PERCENT", default=90.0)
 MEMORY_CHECK_INTERVAL = env.float("MEMORY_CHECK_INTERVAL", default=2.0)
 WORKER_MAX_RSS_MB = env.int("WORKER_MAX_RSS_MB", default=512)
-# Giving freed memory back to the system (ops/heap.py; measured by make bench-pss). glibc's
-# malloc, set with mallopt() when the app loads (in gunicorn's master before it forks): at
-# most this many arenas (0: glibc's 8 per core), blocks of at least this many KiB mmapped
-# and unmapped when freed (0: glibc's dynamic threshold, up to 32 MiB), heap tops above this
-# many KiB returned (0: glibc's dynamic default).
-HEAP_ARENA_MAX = env.int("HEAP_ARENA_MAX", default=0)
-HEAP_MMAP_THRESHOLD_KB = env.int("HEAP_MMAP_THRESHOLD_KB", default=0)
+# Giving freed memory back to the system (ops/heap.py; docs/BENCHMARKS.md, Memory: PSS).
+# glibc's malloc, set with mallopt() when the app loads (in gunicorn's master before it
+# forks): at most this many arenas (0: glibc's 8 per core); blocks of at least this many KiB
+# (Pillow's image blocks, large buffers) mmapped and unmapped when freed (0: glibc's dynamic
+# threshold, which rises to 32 MiB after the first large block and keeps the rest in the
+# heap); heap tops above this many KiB returned (0: glibc's 128 KiB, or its dynamic value
+# when the mmap threshold is 0). With 2 and 128 the mixed load of make bench-pss peaked at
+# ~227 instead of ~265 MiB, and the abuse phase's picture flood stopped recycling workers.
+HEAP_ARENA_MAX = env.int("HEAP_ARENA_MAX", default=2)
+HEAP_MMAP_THRESHOLD_KB = env.int("HEAP_MMAP_THRESHOLD_KB", default=128)
 HEAP_TRIM_THRESHOLD_KB = env.int("HEAP_TRIM_THRESHOLD_KB", default=0)
 # malloc_trim(0) when a worker has had no request in flight for this long (ms) after its RSS
-# grew by HEAP_TRIM_MIN_GROWTH_MB since the last trim; 0 turns it off.
-HEAP_TRIM_IDLE_MS = env.int("HEAP_TRIM_IDLE_MS", default=0)
+# grew by HEAP_TRIM_MIN_GROWTH_MB since the last trim (one trim per burst, ~1 ms on the
+# event loop); 0 turns it off.
+HEAP_TRIM_IDLE_MS = env.int("HEAP_TRIM_IDLE_MS", default=1000)
 HEAP_TRIM_MIN_GROWTH_MB = env.int("HEAP_TRIM_MIN_GROWTH_MB", default=8)
 RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=10)
 # Requests running Django code at once, per worker (each holds a thread and a database
