@@ -5,6 +5,7 @@ mechanisms: what is set, and when a trim runs (after a burst, never per request 
 """
 
 import asyncio
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -170,6 +171,54 @@ def test_on_glibc_a_fixed_mmap_threshold_or_a_trim_gives_a_burst_back():
     assert held_after_burst("default") >= 90
     assert held_after_burst("fixed-threshold") < 10
     assert held_after_burst("trim") < 10
+
+
+# Whether, once Django has loaded the apps (as gunicorn's master does before it forks), a
+# 1 MiB block is mmapped even after an 8 MiB one was freed (which raises glibc's dynamic
+# threshold above 1 MiB).
+MMAPPED_AFTER_SETUP = """
+import ctypes, django
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
+        ).split()
+    ]
+
+django.setup()
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = MallInfo2
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+libc.free(libc.malloc(8 << 20))
+before = libc.mallinfo2().hblks
+block = libc.malloc(1 << 20)
+print(libc.mallinfo2().hblks > before)
+"""
+
+
+@pytest.mark.skipif(glibc() is None, reason="glibc only")
+@pytest.mark.parametrize(("threshold_kb", "mmapped"), [("128", "True"), ("0", "False")])
+def test_the_setting_reaches_malloc_when_the_apps_load(threshold_kb, mmapped):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lebrq.settings",
+        "HEAP_MMAP_THRESHOLD_KB": threshold_kb,
+    }
+    env.pop("MALLOC_MMAP_THRESHOLD_", None)
+    done = subprocess.run(
+        [sys.executable, "-c", MMAPPED_AFTER_SETUP],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert done.stdout.strip() == mmapped
 
 
 # --- IdleHeapTrimmer ----------------------------------------------------------------------
