@@ -99,13 +99,16 @@ def test_programs_are_public_and_shaped_as_the_home_page_reads_them(api_client, 
 
 
 def test_a_daily_series_shows_once_on_its_day_or_its_earliest(api_client, hall):
+    # Today's occurrence starts now and is still on: at a fixed hour it would have ended by
+    # the evening, and the list shows only what has not ended yet.
+    now = timezone.localtime().replace(second=0, microsecond=0)
     series = [
         BookingFactory(
             space=hall,
             booking_type=BookingType.DAILY,
             series_reference="SR-1",
-            start_datetime=local(day, 18),
-            end_datetime=local(day, 19),
+            start_datetime=now + timedelta(days=day),
+            end_datetime=now + timedelta(days=day, hours=1),
         )
         for day in (0, 1, 2)
     ]
